@@ -1,0 +1,93 @@
+//! The chatdeck console.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    StaticSegment,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The console's root component.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    // Effects never run during server rendering, so this flips only once the wasm has taken
+    // over the page: end-to-end tests wait for it instead of guessing with timeouts.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/chatdeck.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Title text="chatdeck"/>
+        <div
+            id="console"
+            class="flex min-h-screen flex-col"
+            data-hydrated=move || hydrated.get().then_some("true")
+        >
+            <Router>
+                <Header/>
+                <main class="flex-1">
+                    <Routes fallback=|| "Page not found.".into_view()>
+                        <Route path=StaticSegment("") view=HomePage/>
+                    </Routes>
+                </main>
+            </Router>
+        </div>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    view! {
+        <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <div class="mx-auto flex max-w-5xl items-center gap-3 px-6 py-4">
+                <img src="/favicon.svg" alt="" width="28" height="28"/>
+                <span class="text-lg font-semibold tracking-tight">"chatdeck"</span>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn HomePage() -> impl IntoView {
+    let count = RwSignal::new(0u32);
+    view! {
+        <section class="mx-auto max-w-5xl px-6 py-16">
+            <h1 class="text-4xl font-bold tracking-tight sm:text-5xl">"chatdeck"</h1>
+            <p class="mt-4 max-w-2xl text-lg text-slate-600 dark:text-slate-300">
+                "Build, run and embed okchat-compatible chatbots from one self-hosted console."
+            </p>
+            <button
+                type="button"
+                data-testid="counter"
+                class="mt-8 rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+                on:click=move |_| *count.write() += 1
+            >
+                "Clicked "
+                <span data-testid="count">{count}</span>
+                " times"
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds the release site, starts the real `chatdeck` binary on a free port with a throwaway
+# data directory, runs the Playwright suite against it in Debian's Chromium, and ends with one
+# line, `N passed, N failed`. Extra arguments go to `playwright test` (e.g. a spec file or -g).
+# SKIP_BUILD=1 reuses the last `cargo leptos build --release`.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export SQLX_OFFLINE=true
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    echo "==> cargo leptos build --release"
+    cargo leptos build --release
+fi
+
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+base_url="http://127.0.0.1:$port"
+data_dir=$(mktemp -d)
+report="$data_dir/playwright-report.json"
+server_log="$data_dir/server.log"
+server_pid=
+
+cleanup() {
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$data_dir"
+}
+trap cleanup EXIT
+
+echo "==> starting chatdeck on $base_url"
+target/release/chatdeck serve --addr "127.0.0.1:$port" --data-dir "$data_dir" >"$server_log" 2>&1 &
+server_pid=$!
+
+if ! node -e '
+    const url = process.argv[1] + "/healthz";
+    const deadline = Date.now() + 60_000;
+    (async () => {
+        while (Date.now() < deadline) {
+            try { if ((await fetch(url)).status === 200) return; } catch {}
+            await new Promise((r) => setTimeout(r, 250));
+        }
+        process.exit(1);
+    })();' "$base_url"; then
+    echo "e2e: $base_url/healthz did not answer 200 within 60 s; server log:" >&2
+    cat "$server_log" >&2
+    echo "0 passed, 0 failed"
+    exit 1
+fi
+
+set +e
+CHATDECK_BASE_URL="$base_url" CHATDECK_E2E_REPORT="$report" \
+    npx --no-install playwright test --config end2end/playwright.config.ts "$@"
+status=$?
+set -e
+
+if [ "$status" -ne 0 ]; then
+    echo "e2e: server log (last 40 lines):" >&2
+    tail -n 40 "$server_log" >&2
+fi
+
+# Expected-but-flaky retries count as passed, timeouts and interruptions as failed.
+summary=$(node -e '
+    const fs = require("fs");
+    let stats = {};
+    try { stats = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).stats ?? {}; } catch {}
+    const passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
+    const failed = stats.unexpected ?? 0;
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed > 0 || passed === 0 ? 1 : 0);' "$report") || status=1
+echo "$summary"
+exit "$status"

@@ -1,0 +1,253 @@
+//! Chat (§3.14): the request, the non-stream answer and the frames of the stream
+//! (the Vercel AI SDK data stream protocol, `x-vercel-ai-data-stream: v1`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One turn sent by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub role: String,
+    pub content: String,
+}
+
+impl ChatMessage {
+    pub fn user(content: impl Into<String>) -> Self {
+        Self {
+            role: "user".into(),
+            content: content.into(),
+        }
+    }
+}
+
+/// Body of Chat (`POST .../chat?stream=`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatRequest {
+    pub messages: Vec<ChatMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    #[serde(
+        rename = "sessionToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub session_token: Option<String>,
+}
+
+/// Token counts of one step or of the whole answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_tokens: Option<u64>,
+}
+
+/// `steps[].request`: okchat leaks the raw upstream body here; chatdeck omits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRequest {
+    pub body: String,
+}
+
+/// A content part of an assistant message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentPart {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// A message of `steps[].response.messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseMessage {
+    pub role: String,
+    pub content: Vec<ContentPart>,
+}
+
+/// `steps[].response`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepResponse {
+    pub id: String,
+    pub model_id: String,
+    pub timestamp: String,
+    #[serde(default)]
+    pub messages: Vec<ResponseMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Value>,
+}
+
+/// One LLM step of a non-stream answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    pub step_type: String,
+    pub text: String,
+    pub finish_reason: String,
+    #[serde(default)]
+    pub is_continued: bool,
+    #[serde(default)]
+    pub tool_calls: Vec<Value>,
+    #[serde(default)]
+    pub tool_results: Vec<Value>,
+    #[serde(default)]
+    pub warnings: Vec<Value>,
+    #[serde(default)]
+    pub usage: Usage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<StepRequest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<StepResponse>,
+    #[serde(
+        rename = "experimental_providerMetadata",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub experimental_provider_metadata: Option<Value>,
+}
+
+/// The non-stream answer of Chat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatResponse {
+    pub output: String,
+    pub finish_reason: String,
+    #[serde(default)]
+    pub tool_calls: Vec<Value>,
+    #[serde(default)]
+    pub tool_results: Vec<Value>,
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// chatdeck addition: the conversation the answer was stored in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+}
+
+/// Finish information of a step (`e:`) or of the message (`d:`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finish {
+    pub finish_reason: String,
+    #[serde(default)]
+    pub usage: Usage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_continued: Option<bool>,
+}
+
+/// One frame of the Chat stream, one per line as `<code>:<JSON>`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamPart {
+    /// `f:{"messageId"}`: a step starts.
+    StartStep { message_id: String },
+    /// `0:"delta"`: a piece of the answer text.
+    Text(String),
+    /// `2:[...]`: data items (chatdeck sends the retrieved knowledge here).
+    Data(Vec<Value>),
+    /// `3:"message"`: an error; the stream then finishes with reason `error`.
+    Error(String),
+    /// `e:{...}`: a step finished.
+    FinishStep(Finish),
+    /// `d:{...}`: the message finished; always the last frame.
+    FinishMessage(Finish),
+    /// Any other frame of the protocol (tool calls, annotations), kept raw.
+    Other { code: String, value: Value },
+}
+
+/// A line that is not a frame of the data stream protocol.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed stream frame: {0}")]
+pub struct FrameError(pub String);
+
+impl StreamPart {
+    /// Parses one line (without its trailing newline).
+    pub fn parse_line(line: &str) -> Result<Self, FrameError> {
+        let (code, json) = line
+            .split_once(':')
+            .ok_or_else(|| FrameError(line.chars().take(80).collect()))?;
+        let value: Value =
+            serde_json::from_str(json).map_err(|e| FrameError(format!("{code}: {e}")))?;
+        let bad = |e: serde_json::Error| FrameError(format!("{code}: {e}"));
+        Ok(match code {
+            "f" => StreamPart::StartStep {
+                message_id: value
+                    .get("messageId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+            },
+            "0" => StreamPart::Text(serde_json::from_value(value).map_err(bad)?),
+            "2" => StreamPart::Data(serde_json::from_value(value).map_err(bad)?),
+            "3" => StreamPart::Error(serde_json::from_value(value).map_err(bad)?),
+            "e" => StreamPart::FinishStep(serde_json::from_value(value).map_err(bad)?),
+            "d" => StreamPart::FinishMessage(serde_json::from_value(value).map_err(bad)?),
+            _ => StreamPart::Other {
+                code: code.to_owned(),
+                value,
+            },
+        })
+    }
+
+    /// Renders the frame as one line, newline included.
+    pub fn to_line(&self) -> String {
+        let (code, value) = match self {
+            StreamPart::StartStep { message_id } => {
+                ("f", serde_json::json!({ "messageId": message_id }))
+            }
+            StreamPart::Text(text) => ("0", Value::String(text.clone())),
+            StreamPart::Data(items) => ("2", Value::Array(items.clone())),
+            StreamPart::Error(message) => ("3", Value::String(message.clone())),
+            StreamPart::FinishStep(finish) => ("e", to_value(finish)),
+            StreamPart::FinishMessage(finish) => ("d", to_value(finish)),
+            StreamPart::Other { code, value } => (code.as_str(), value.clone()),
+        };
+        format!("{code}:{value}\n")
+    }
+}
+
+fn to_value(finish: &Finish) -> Value {
+    serde_json::to_value(finish).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_frame_kind_survives_a_line_round_trip() {
+        let usage = Usage {
+            prompt_tokens: 3,
+            completion_tokens: 5,
+            total_tokens: None,
+        };
+        let parts = [
+            StreamPart::StartStep {
+                message_id: "m1".into(),
+            },
+            StreamPart::Text("Hello \"world\"\n".into()),
+            StreamPart::Data(vec![serde_json::json!({"type": "knowledge", "results": []})]),
+            StreamPart::Error("provider down".into()),
+            StreamPart::FinishStep(Finish {
+                finish_reason: "stop".into(),
+                usage,
+                is_continued: Some(false),
+            }),
+            StreamPart::FinishMessage(Finish {
+                finish_reason: "stop".into(),
+                usage,
+                is_continued: None,
+            }),
+        ];
+        for part in parts {
+            let line = part.to_line();
+            assert!(line.ends_with('\n') && !line[..line.len() - 1].contains('\n'));
+            assert_eq!(StreamPart::parse_line(line.trim_end()).unwrap(), part);
+        }
+    }
+
+    #[test]
+    fn a_line_without_a_code_is_a_frame_error() {
+        assert!(StreamPart::parse_line("hello").is_err());
+        assert!(StreamPart::parse_line("0:not json").is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Placeholder module replaced by the typed client (being written).

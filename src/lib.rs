@@ -1,0 +1,41 @@
+//! `okchat`: the contract of the okchat.ai external API, as chatdeck speaks it.
+//!
+//! Wire types for the requests and responses of all 17 endpoints (field names exactly as
+//! documented), the validation rules both the backend and the console forms apply, and, behind
+//! the feature `client`, a typed async HTTP client. Without `client` this crate has no I/O and
+//! compiles to `wasm32-unknown-unknown`, so the browser validates with the very rules the API
+//! enforces.
+
+pub mod chat;
+pub mod chatbot;
+pub mod conversation;
+pub mod error;
+pub mod knowledge;
+pub mod messages;
+pub mod nullable;
+pub mod validate;
+pub mod widget;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+pub use chat::{ChatMessage, ChatRequest, ChatResponse, StreamPart, Usage};
+pub use chatbot::{
+    Chatbot, ChatbotEnvelope, ChatbotListItem, ChatbotMessageResponse, ChatbotsResponse,
+    CreateChatbot, MessageResponse, PersonalityConfig, Settings, SettingsInput, Snippet,
+    SnippetInput, UpdateChatbot,
+};
+pub use conversation::{LastMessage, Message, Page, PageMeta, PageQuery, Session, SessionEnvelope};
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use knowledge::{
+    DeleteKnowledgeResponse, DocumentStatus, KnowledgeDocument, KnowledgeListQuery,
+    KnowledgeResult, QueryKnowledgeRequest, QueryKnowledgeResponse, UpdateKnowledgeResponse,
+    UploadFilesResponse,
+};
+pub use validate::{
+    ApiKey, ChatbotName, FieldErrors, HexColor, Language, LogoUrl, Slug, Validate,
+};
+pub use widget::{ChatWidgetConfig, ChatWidgetUpdate, VoiceWidgetConfig};
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientError};
