@@ -9,6 +9,7 @@
 pub mod chat;
 pub mod chatbot;
 pub mod conversation;
+pub mod defaults;
 pub mod error;
 pub mod knowledge;
 pub mod messages;

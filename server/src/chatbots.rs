@@ -1,0 +1,10 @@
+//! Chatbots: the okchat endpoints Get Chatbots, Create, Update (and its alias), Details,
+//! Delete, Avatar, Voice Agent and Chat Widget. `routes` is the HTTP surface, `service` the
+//! rules (defaults, merge patch, versions, optimistic retries), `store` what a database engine
+//! must offer, `sqlite` the SQLite implementation, `avatar` image sniffing.
+
+pub mod avatar;
+pub mod routes;
+pub mod service;
+pub mod sqlite;
+pub mod store;

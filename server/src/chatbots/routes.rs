@@ -1,0 +1,272 @@
+//! The chatbot endpoints at okchat's paths. Handlers authenticate (`Org`), call one service
+//! function, and wrap the result in the documented envelope.
+
+use std::collections::HashMap;
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use okchat::chatbot::MessageResponse;
+use okchat::widget::{ChatWidgetResponse, VoiceAgentResponse};
+use okchat::{messages, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse, CreateChatbot};
+
+use super::avatar::{self, ImageKind};
+use super::service;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, JsonObject, Org};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/external/chatbots",
+            get(list).post(create).patch(update_by_query),
+        )
+        .route(
+            "/api/external/chatbot/{chatbot_id}",
+            get(details).delete(delete).patch(update_by_path),
+        )
+        .route(
+            "/api/external/chatbot/{chatbot_id}/update-avatar",
+            // Room for the multipart framing around a maximal image; the image itself is
+            // checked against `avatar::MAX_BYTES` while it streams in.
+            patch(upload_avatar).layer(DefaultBodyLimit::max(avatar::MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/api/external/chatbot/{chatbot_id}/voice-agent",
+            patch(voice_agent),
+        )
+        .route(
+            "/api/external/chatbot/{chatbot_id}/chat-widget",
+            patch(chat_widget),
+        )
+}
+
+/// Chatbot ids are UUIDs; anything else cannot name a chatbot, so it is "not found".
+pub fn chatbot_id(raw: &str) -> ApiResult<String> {
+    uuid::Uuid::parse_str(raw)
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|_| ApiError::not_found("Chatbot"))
+}
+
+async fn list(State(state): State<AppState>, Org(org): Org) -> ApiResult<Json<ChatbotsResponse>> {
+    let chatbots = service::list(&state.store, &org).await?;
+    Ok(Json(ChatbotsResponse {
+        chatbots: chatbots.into_iter().map(Into::into).collect(),
+    }))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Org(org): Org,
+    ApiJson(input): ApiJson<CreateChatbot>,
+) -> ApiResult<(StatusCode, Json<ChatbotMessageResponse>)> {
+    let chatbot = service::create(&state.store, &org, input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ChatbotMessageResponse {
+            message: messages::CHATBOT_CREATED.into(),
+            chatbot,
+        }),
+    ))
+}
+
+async fn update(
+    state: &AppState,
+    org: &str,
+    raw_id: &str,
+    patch: serde_json::Value,
+) -> ApiResult<Json<ChatbotMessageResponse>> {
+    let id = chatbot_id(raw_id)?;
+    let chatbot = service::update(&state.store, org, &id, patch).await?;
+    Ok(Json(ChatbotMessageResponse {
+        message: messages::CHATBOT_UPDATED.into(),
+        chatbot,
+    }))
+}
+
+async fn update_by_query(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Query(query): Query<HashMap<String, String>>,
+    JsonObject(patch): JsonObject,
+) -> ApiResult<Json<ChatbotMessageResponse>> {
+    let Some(id) = query.get("id").filter(|id| !id.is_empty()) else {
+        return Err(ApiError::field(
+            "id",
+            "is required: the chatbot id, as ?id=",
+        ));
+    };
+    update(&state, &org, id, patch).await
+}
+
+async fn update_by_path(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path(id): Path<String>,
+    JsonObject(patch): JsonObject,
+) -> ApiResult<Json<ChatbotMessageResponse>> {
+    update(&state, &org, &id, patch).await
+}
+
+async fn details(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ChatbotEnvelope>> {
+    let record = service::get(&state.store, &org, &chatbot_id(&id)?).await?;
+    Ok(Json(ChatbotEnvelope {
+        chatbot: service::to_api(&record),
+    }))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path(id): Path<String>,
+) -> ApiResult<Json<MessageResponse>> {
+    let id = chatbot_id(&id)?;
+    if !state.store.delete_chatbot(&org, &id).await? {
+        return Err(ApiError::not_found("Chatbot"));
+    }
+    // The rows are gone (committed); files follow. A failure here leaves only unreachable
+    // files behind, never a chatbot pointing at missing ones.
+    if let Err(error) = state.files.delete_prefix(&format!("chatbots/{id}")).await {
+        tracing::warn!(%error, chatbot = id, "could not remove the chatbot's files");
+    }
+    Ok(Json(MessageResponse {
+        message: messages::CHATBOT_DELETED.into(),
+    }))
+}
+
+async fn voice_agent(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path(id): Path<String>,
+    JsonObject(patch): JsonObject,
+) -> ApiResult<Json<VoiceAgentResponse>> {
+    let config = service::update_voice_agent(&state.store, &org, &chatbot_id(&id)?, patch).await?;
+    Ok(Json(VoiceAgentResponse {
+        message: messages::VOICE_WIDGET_UPDATED.into(),
+        voice_widget_config: config,
+    }))
+}
+
+async fn chat_widget(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path(id): Path<String>,
+    JsonObject(patch): JsonObject,
+) -> ApiResult<Json<ChatWidgetResponse>> {
+    let config = service::update_chat_widget(&state.store, &org, &chatbot_id(&id)?, patch).await?;
+    Ok(Json(ChatWidgetResponse {
+        message: messages::CHAT_WIDGET_UPDATED.into(),
+        chat_widget_config: config,
+    }))
+}
+
+/// The base of absolute upload URLs: the configured public URL, else this request's host.
+fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https" || *p == "http")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+async fn read_avatar(mut multipart: Multipart) -> ApiResult<Vec<u8>> {
+    let bad_form = |_| {
+        ApiError::unsupported_media_type(
+            "Send the image as multipart/form-data in a part named \"avatar\".",
+        )
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(bad_form)? {
+        if field.name() != Some("avatar") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::payload_too_large("The avatar must be at most 2 MiB.")
+            } else {
+                bad_form(e)
+            }
+        })? {
+            if bytes.len() + chunk.len() > avatar::MAX_BYTES {
+                return Err(ApiError::payload_too_large(
+                    "The avatar must be at most 2 MiB.",
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Err(ApiError::field(
+        "avatar",
+        "is required: a PNG, JPEG, GIF or WebP image",
+    ))
+}
+
+async fn upload_avatar(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Json<ChatbotMessageResponse>> {
+    let id = chatbot_id(&id)?;
+    // Unknown or foreign chatbots answer 404 before any upload is read or stored.
+    service::get(&state.store, &org, &id).await?;
+    let multipart = multipart.map_err(|_| {
+        ApiError::unsupported_media_type(
+            "Send the image as multipart/form-data in a part named \"avatar\".",
+        )
+    })?;
+    let bytes = read_avatar(multipart).await?;
+    let kind = ImageKind::sniff(&bytes).ok_or_else(|| {
+        ApiError::unsupported_media_type("The avatar must be a PNG, JPEG, GIF or WebP image.")
+    })?;
+    let key = format!(
+        "chatbots/{id}/{}.{}",
+        uuid::Uuid::new_v4(),
+        kind.extension()
+    );
+    state
+        .files
+        .put(&key, &bytes)
+        .await
+        .map_err(ApiError::internal)?;
+    let url = format!("{}/uploads/{key}", public_base(&state, &headers));
+    let (chatbot, previous) = match service::set_avatar(&state.store, &org, &id, &url).await {
+        Ok(done) => done,
+        Err(error) => {
+            let _ = state.files.delete(&key).await;
+            return Err(error);
+        }
+    };
+    if let Some(old_key) = previous.as_deref().and_then(|old| own_upload_key(old, &id)) {
+        if let Err(error) = state.files.delete(&old_key).await {
+            tracing::warn!(%error, key = old_key, "could not remove the replaced avatar");
+        }
+    }
+    Ok(Json(ChatbotMessageResponse {
+        message: messages::AVATAR_UPDATED.into(),
+        chatbot,
+    }))
+}
+
+/// The file key of an avatar URL this server issued for chatbot `id`, whatever host it named.
+fn own_upload_key(url: &str, id: &str) -> Option<String> {
+    let (_, key) = url.split_once("/uploads/")?;
+    key.starts_with(&format!("chatbots/{id}/"))
+        .then(|| key.to_owned())
+}

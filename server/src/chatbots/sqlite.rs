@@ -1,0 +1,217 @@
+//! `ChatbotStore` on SQLite. Nested objects live in JSON text columns.
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+
+use super::store::{ChatbotRecord, ChatbotStore, NewVersion};
+use crate::store::sqlite::{is_unique_violation, SqliteStore};
+use crate::store::{StoreError, StoreResult};
+
+struct Row {
+    id: String,
+    organization_id: String,
+    name: String,
+    slug: String,
+    description: String,
+    is_public: bool,
+    active: bool,
+    personality_config: String,
+    settings: String,
+    voice_widget_config: Option<String>,
+    language: String,
+    openai_api_key: Option<String>,
+    version_id: Option<String>,
+    revision: i64,
+    created_at: String,
+    updated_at: String,
+}
+
+fn parse_json<T: DeserializeOwned>(column: &str, text: &str) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("chatbot.{column}: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("API types always serialize")
+}
+
+impl TryFrom<Row> for ChatbotRecord {
+    type Error = StoreError;
+
+    fn try_from(row: Row) -> StoreResult<Self> {
+        Ok(ChatbotRecord {
+            personality_config: parse_json("personality_config", &row.personality_config)?,
+            settings: parse_json("settings", &row.settings)?,
+            voice_widget_config: row
+                .voice_widget_config
+                .as_deref()
+                .map(|text| parse_json("voice_widget_config", text))
+                .transpose()?,
+            id: row.id,
+            organization_id: row.organization_id,
+            name: row.name,
+            slug: row.slug,
+            description: row.description,
+            is_public: row.is_public,
+            active: row.active,
+            language: row.language,
+            openai_api_key: row.openai_api_key,
+            version_id: row.version_id,
+            revision: row.revision,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+#[async_trait]
+impl ChatbotStore for SqliteStore {
+    async fn list_chatbots(&self, organization_id: &str) -> StoreResult<Vec<ChatbotRecord>> {
+        let rows = sqlx::query_as!(
+            Row,
+            r#"select id as "id!", organization_id, name, slug, description,
+                      is_public as "is_public: bool", active as "active: bool",
+                      personality_config, settings, voice_widget_config, language,
+                      openai_api_key, version_id, revision, created_at, updated_at
+               from chatbot where organization_id = ? order by created_at desc, id"#,
+            organization_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(ChatbotRecord::try_from).collect()
+    }
+
+    async fn get_chatbot(
+        &self,
+        organization_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<ChatbotRecord>> {
+        let row = sqlx::query_as!(
+            Row,
+            r#"select id as "id!", organization_id, name, slug, description,
+                      is_public as "is_public: bool", active as "active: bool",
+                      personality_config, settings, voice_widget_config, language,
+                      openai_api_key, version_id, revision, created_at, updated_at
+               from chatbot where organization_id = ? and id = ?"#,
+            organization_id,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(ChatbotRecord::try_from).transpose()
+    }
+
+    async fn insert_chatbot(&self, c: &ChatbotRecord, version: &NewVersion) -> StoreResult<()> {
+        let personality = to_json(&c.personality_config);
+        let settings = to_json(&c.settings);
+        let voice = c.voice_widget_config.as_ref().map(to_json);
+        let snapshot = version.snapshot.to_string();
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query!(
+            "insert into chatbot (id, organization_id, name, slug, description, is_public, active,
+                personality_config, settings, voice_widget_config, language, openai_api_key,
+                version_id, revision, created_at, updated_at)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            c.id,
+            c.organization_id,
+            c.name,
+            c.slug,
+            c.description,
+            c.is_public,
+            c.active,
+            personality,
+            settings,
+            voice,
+            c.language,
+            c.openai_api_key,
+            c.version_id,
+            c.revision,
+            c.created_at,
+            c.updated_at
+        )
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::Conflict(format!("slug {} is taken", c.slug)))
+            }
+            other => other?,
+        };
+        sqlx::query!(
+            "insert into chatbot_version (id, chatbot_id, snapshot, created_at) values (?, ?, ?, ?)",
+            version.id,
+            c.id,
+            snapshot,
+            version.created_at
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_chatbot(&self, c: &ChatbotRecord, version: &NewVersion) -> StoreResult<bool> {
+        let personality = to_json(&c.personality_config);
+        let settings = to_json(&c.settings);
+        let voice = c.voice_widget_config.as_ref().map(to_json);
+        let snapshot = version.snapshot.to_string();
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query!(
+            "update chatbot set name = ?, description = ?, is_public = ?, active = ?,
+                personality_config = ?, settings = ?, voice_widget_config = ?, language = ?,
+                openai_api_key = ?, version_id = ?, revision = revision + 1, updated_at = ?
+             where id = ? and organization_id = ? and revision = ?",
+            c.name,
+            c.description,
+            c.is_public,
+            c.active,
+            personality,
+            settings,
+            voice,
+            c.language,
+            c.openai_api_key,
+            version.id,
+            c.updated_at,
+            c.id,
+            c.organization_id,
+            c.revision
+        )
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query!(
+            "insert into chatbot_version (id, chatbot_id, snapshot, created_at) values (?, ?, ?, ?)",
+            version.id,
+            c.id,
+            snapshot,
+            version.created_at
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn delete_chatbot(&self, organization_id: &str, id: &str) -> StoreResult<bool> {
+        // Owned rows (versions now; documents, sessions, messages later) go by `on delete cascade`.
+        let deleted = sqlx::query!(
+            "delete from chatbot where organization_id = ? and id = ?",
+            organization_id,
+            id
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(deleted.rows_affected() > 0)
+    }
+
+    async fn count_versions(&self, chatbot_id: &str) -> StoreResult<i64> {
+        let n = sqlx::query_scalar!(
+            r#"select count(*) as "n!: i64" from chatbot_version where chatbot_id = ?"#,
+            chatbot_id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,66 @@
+//! What the chatbots feature needs from a database engine.
+
+use async_trait::async_trait;
+use okchat::{PersonalityConfig, Settings, VoiceWidgetConfig};
+
+use crate::store::StoreResult;
+
+/// A chatbot as stored: the API object's editable parts plus bookkeeping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatbotRecord {
+    pub id: String,
+    pub organization_id: String,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub is_public: bool,
+    pub active: bool,
+    pub personality_config: PersonalityConfig,
+    pub settings: Settings,
+    pub voice_widget_config: Option<VoiceWidgetConfig>,
+    pub language: String,
+    /// The provider key in clear: the server must send it upstream. Never leaves in a response.
+    pub openai_api_key: Option<String>,
+    pub version_id: Option<String>,
+    /// Bumped by every update; an update names the revision it was computed from.
+    pub revision: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A settings version to record with a write.
+pub struct NewVersion {
+    pub id: String,
+    pub snapshot: serde_json::Value,
+    pub created_at: String,
+}
+
+#[async_trait]
+pub trait ChatbotStore {
+    /// The organization's chatbots, newest first.
+    async fn list_chatbots(&self, organization_id: &str) -> StoreResult<Vec<ChatbotRecord>>;
+    async fn get_chatbot(
+        &self,
+        organization_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<ChatbotRecord>>;
+    /// Inserts the chatbot and its first version in one transaction.
+    /// `StoreError::Conflict` when the slug is taken in the organization.
+    async fn insert_chatbot(
+        &self,
+        chatbot: &ChatbotRecord,
+        version: &NewVersion,
+    ) -> StoreResult<()>;
+    /// Writes `chatbot` (whose `revision` is the one it was read at) and records `version`, in
+    /// one transaction, only if the stored revision is still that one. Returns false, changing
+    /// nothing, when another write got there first.
+    async fn update_chatbot(
+        &self,
+        chatbot: &ChatbotRecord,
+        version: &NewVersion,
+    ) -> StoreResult<bool>;
+    /// Deletes the chatbot and everything it owns. Returns false if there was none.
+    async fn delete_chatbot(&self, organization_id: &str, id: &str) -> StoreResult<bool>;
+    /// How many versions the chatbot has (for tests and the console's history).
+    async fn count_versions(&self, chatbot_id: &str) -> StoreResult<i64>;
+}

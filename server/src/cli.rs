@@ -1,0 +1,175 @@
+//! The `chatdeck` command line: `serve` (the default) and `api-key create|list|revoke`.
+//! Key commands open the same database file as a running server; SQLite's WAL and busy
+//! timeout let both write.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::startup::Application;
+use crate::{orgs, store};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chatdeck",
+    version,
+    about = "A self-hostable, okchat-compatible chatbot platform"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Directory for the database and uploaded files.
+    #[arg(
+        long,
+        env = "CHATDECK_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL; defaults to a SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+}
+
+impl DataArgs {
+    fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| Config::default_database_url(&self.data_dir))
+    }
+
+    async fn store(&self) -> anyhow::Result<store::DynStore> {
+        std::fs::create_dir_all(&self.data_dir)?;
+        store::connect(&self.database_url()).await
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default command).
+    Serve(ServeArgs),
+    /// Manage API keys.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:3000, or LEPTOS_SITE_ADDR].
+    #[arg(long, env = "CHATDECK_ADDR")]
+    pub addr: Option<SocketAddr>,
+    /// Public base URL of this server, for absolute upload URLs.
+    #[arg(long, env = "CHATDECK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Directory of the console's compiled assets.
+    #[arg(long, env = "CHATDECK_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Issue a key for an organization (created if needed); the key is printed once, alone
+    /// on the last line.
+    Create {
+        #[arg(long)]
+        org: String,
+    },
+    /// List keys (never the keys themselves).
+    List {
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Revoke a key by its id or its 8-character prefix.
+    Revoke { id_or_prefix: String },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => {
+            serve(
+                &cli.data,
+                ServeArgs {
+                    site_root: "target/site".into(),
+                    ..ServeArgs::default()
+                },
+            )
+            .await
+        }
+        Some(Command::Serve(args)) => serve(&cli.data, args).await,
+        Some(Command::ApiKey(command)) => api_key(&cli.data, command).await,
+    }
+}
+
+async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let addr = match args.addr {
+        Some(addr) => addr,
+        None => std::env::var("LEPTOS_SITE_ADDR")
+            .ok()
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
+    };
+    let config = Config {
+        addr,
+        data_dir: data.data_dir.clone(),
+        database_url: data.database_url(),
+        public_url: args.public_url,
+        site_root: args.site_root,
+    };
+    let data_dir = config.data_dir.clone();
+    let app = Application::build(config).await?;
+    tracing::info!(
+        "chatdeck listening on http://{} (data in {})",
+        app.local_addr(),
+        data_dir.display()
+    );
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn api_key(data: &DataArgs, command: ApiKeyCommand) -> anyhow::Result<()> {
+    let store = data.store().await?;
+    match command {
+        ApiKeyCommand::Create { org } => {
+            let issued = orgs::issue_key(&store, &org).await?;
+            println!(
+                "Created API key {} for organization {:?} ({}).",
+                issued.info.id, issued.info.organization_name, issued.info.organization_id
+            );
+            println!("Store it now: it is shown only once. Send it as the x-api-key header.");
+            println!("{}", issued.key.expose());
+        }
+        ApiKeyCommand::List { org } => {
+            let keys = store.list_api_keys(org.as_deref()).await?;
+            println!(
+                "{:<36}  {:<8}  {:<20}  {:<32}  STATUS",
+                "ID", "PREFIX", "ORGANIZATION", "CREATED"
+            );
+            for key in keys {
+                let status = match &key.revoked_at {
+                    Some(at) => format!("revoked {at}"),
+                    None => "active".into(),
+                };
+                println!(
+                    "{:<36}  {:<8}  {:<20}  {:<32}  {status}",
+                    key.id, key.prefix, key.organization_name, key.created_at
+                );
+            }
+        }
+        ApiKeyCommand::Revoke { id_or_prefix } => {
+            let key = orgs::revoke_key(&store, &id_or_prefix).await?;
+            println!(
+                "Revoked API key {} ({}…) of organization {:?}.",
+                key.id, key.prefix, key.organization_name
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! `OrgStore` on SQLite.
+
+use async_trait::async_trait;
+
+use super::store::{ApiKeyInfo, NewApiKey, OrgStore, Organization};
+use crate::store::sqlite::SqliteStore;
+use crate::store::StoreResult;
+use crate::time;
+
+#[async_trait]
+impl OrgStore for SqliteStore {
+    async fn find_or_create_organization(&self, name: &str) -> StoreResult<Organization> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = time::now();
+        // Insert-or-ignore then read: two CLI runs racing on a new name agree on one row.
+        sqlx::query!(
+            "insert into organization (id, name, created_at) values (?, ?, ?) on conflict (name) do nothing",
+            id,
+            name,
+            now
+        )
+        .execute(&self.pool)
+        .await?;
+        let org = sqlx::query_as!(
+            Organization,
+            r#"select id as "id!", name, created_at from organization where name = ?"#,
+            name
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(org)
+    }
+
+    async fn insert_api_key(&self, key: &NewApiKey) -> StoreResult<()> {
+        sqlx::query!(
+            "insert into api_key (id, organization_id, prefix, digest, created_at) values (?, ?, ?, ?, ?)",
+            key.id,
+            key.organization_id,
+            key.prefix,
+            key.digest,
+            key.created_at
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn organization_for_key(&self, digest: &str) -> StoreResult<Option<String>> {
+        let org = sqlx::query_scalar!(
+            "select organization_id from api_key where digest = ? and revoked_at is null",
+            digest
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(org)
+    }
+
+    async fn list_api_keys(&self, organization_name: Option<&str>) -> StoreResult<Vec<ApiKeyInfo>> {
+        let keys = sqlx::query_as!(
+            ApiKeyInfo,
+            r#"select k.id as "id!", k.organization_id, o.name as organization_name, k.prefix,
+                      k.created_at, k.revoked_at
+               from api_key k join organization o on o.id = k.organization_id
+               where ?1 is null or o.name = ?1
+               order by k.created_at, k.id"#,
+            organization_name
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(keys)
+    }
+
+    async fn revoke_api_key(&self, id: &str, revoked_at: &str) -> StoreResult<()> {
+        sqlx::query!(
+            "update api_key set revoked_at = ? where id = ? and revoked_at is null",
+            revoked_at,
+            id
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

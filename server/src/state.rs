@@ -1,0 +1,19 @@
+//! What every handler can reach. Leptos needs `LeptosOptions` in the router state, so the
+//! state carries it and `FromRef` hands it out.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::config::Config;
+use crate::files::FileStore;
+use crate::store::DynStore;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: DynStore,
+    pub files: Arc<dyn FileStore>,
+    pub config: Arc<Config>,
+}
