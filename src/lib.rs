@@ -33,10 +33,8 @@ pub use knowledge::{
     KnowledgeResult, QueryKnowledgeRequest, QueryKnowledgeResponse, UpdateKnowledgeResponse,
     UploadFilesResponse,
 };
-pub use validate::{
-    ApiKey, ChatbotName, FieldErrors, HexColor, Language, LogoUrl, Slug, Validate,
-};
+pub use validate::{ApiKey, ChatbotName, FieldErrors, HexColor, Language, LogoUrl, Slug, Validate};
 pub use widget::{ChatWidgetConfig, ChatWidgetUpdate, VoiceWidgetConfig};
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientError};
+pub use client::{Client, ClientError, UploadFile};

@@ -1,14 +1,12 @@
 //! Extractors that turn bad requests into the documented error body: `Org` authenticates the
-//! `x-api-key` header, `ApiJson` and `JsonObject` read JSON bodies.
+//! `x-api-key` header, `JsonObject` reads JSON bodies.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::chatbots::service::typed;
 use crate::error::ApiError;
 use crate::orgs;
 use crate::state::AppState;
@@ -52,18 +50,6 @@ async fn json_object<S: Send + Sync>(request: Request, state: &S) -> Result<Valu
         return Err(ApiError::invalid_json("expected a JSON object"));
     }
     Ok(value)
-}
-
-/// A JSON body deserialized into `T`. The content type is not checked (okchat clients do not
-/// all send one); malformed JSON is `invalid_json`, a wrong type a field error at its path.
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        Ok(ApiJson(typed(json_object(request, state).await?)?))
-    }
 }
 
 /// A JSON object body kept as a value: merge-patch routes need to see `null`s.

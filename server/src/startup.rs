@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
 }
 
 impl Application {
@@ -120,7 +121,8 @@ impl Application {
         let listener = TcpListener::bind(addr).await?;
         Ok(Self {
             listener,
-            router: router(state),
+            router: router(state.clone()),
+            state,
         })
     }
 
@@ -128,6 +130,11 @@ impl Application {
         self.listener
             .local_addr()
             .expect("a bound listener has an address")
+    }
+
+    /// The state the router runs on (tests reach the store through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

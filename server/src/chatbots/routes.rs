@@ -9,12 +9,12 @@ use axum::routing::{get, patch};
 use axum::{Json, Router};
 use okchat::chatbot::MessageResponse;
 use okchat::widget::{ChatWidgetResponse, VoiceAgentResponse};
-use okchat::{messages, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse, CreateChatbot};
+use okchat::{messages, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse};
 
 use super::avatar::{self, ImageKind};
 use super::service;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, JsonObject, Org};
+use crate::extract::{JsonObject, Org};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -60,9 +60,9 @@ async fn list(State(state): State<AppState>, Org(org): Org) -> ApiResult<Json<Ch
 async fn create(
     State(state): State<AppState>,
     Org(org): Org,
-    ApiJson(input): ApiJson<CreateChatbot>,
+    JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<ChatbotMessageResponse>)> {
-    let chatbot = service::create(&state.store, &org, input).await?;
+    let chatbot = service::create(&state.store, &org, body).await?;
     Ok((
         StatusCode::CREATED,
         Json(ChatbotMessageResponse {

@@ -48,6 +48,23 @@ pub fn typed<T: DeserializeOwned>(value: Value) -> ApiResult<T> {
     })
 }
 
+/// Nested objects of the chatbot bodies. serde would also accept an array for a struct
+/// (filling fields by position), which no client means; these paths must hold objects.
+const CHATBOT_OBJECTS: &[&str] = &["personality_config", "settings", "settings.snippet"];
+const VOICE_OBJECTS: &[&str] = &["model", "vad", "text", "avatar", "appearance"];
+
+fn require_objects(body: &Value, paths: &[&str]) -> ApiResult<()> {
+    for path in paths {
+        let found = path.split('.').try_fold(body, |value, key| value.get(key));
+        if let Some(value) = found {
+            if !value.is_object() && !value.is_null() {
+                return Err(ApiError::field(path, "must be an object"));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn validated<T: Validate>(value: T) -> ApiResult<T> {
     value.validate().map_err(ApiError::validation)?;
     Ok(value)
@@ -187,8 +204,10 @@ pub async fn get(store: &DynStore, org: &str, id: &str) -> ApiResult<ChatbotReco
         .ok_or_else(|| ApiError::not_found("Chatbot"))
 }
 
-pub async fn create(store: &DynStore, org: &str, input: CreateChatbot) -> ApiResult<Chatbot> {
-    let input = validated(input)?;
+/// Create Chatbot from its JSON body.
+pub async fn create(store: &DynStore, org: &str, body: Value) -> ApiResult<Chatbot> {
+    require_objects(&body, CHATBOT_OBJECTS)?;
+    let input: CreateChatbot = validated(typed(body)?)?;
     let explicit_slug = input.slug.clone();
     let now = time::now();
     let mut record = ChatbotRecord {
@@ -273,6 +292,7 @@ where
 
 /// Update Chatbot: `patch` (a JSON object) is merged into the stored chatbot.
 pub async fn update(store: &DynStore, org: &str, id: &str, patch: Value) -> ApiResult<Chatbot> {
+    require_objects(&patch, CHATBOT_OBJECTS)?;
     let typed_patch: UpdateChatbot = typed(patch.clone())?;
     validated(typed_patch.clone())?;
     let mut patch = patch;
@@ -335,6 +355,7 @@ pub async fn update_voice_agent(
     id: &str,
     patch: Value,
 ) -> ApiResult<VoiceWidgetConfig> {
+    require_objects(&patch, VOICE_OBJECTS)?;
     validated(typed::<VoiceWidgetConfig>(patch.clone())?)?;
     let record = modify(store, org, id, |current| {
         let mut doc = current

@@ -1,0 +1,76 @@
+use std::process::Command;
+
+use okchat::Client;
+
+use crate::helpers::spawn_app;
+
+fn chatdeck(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_chatdeck"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("chatdeck runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn api_key_create_prints_the_key_alone_on_the_last_line_and_works_against_a_running_server() {
+    let app = spawn_app().await;
+    let dir = app.data_dir.path().to_str().unwrap();
+    let (ok, stdout, stderr) =
+        chatdeck(&["api-key", "create", "--org", "initech", "--data-dir", dir]);
+    assert!(ok, "{stderr}");
+    let key = stdout.lines().last().unwrap();
+    assert_eq!(key.len(), 48);
+    assert!(key
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+
+    // The server already running on this data directory accepts the new key at once.
+    let client = Client::new(&app.base_url, key);
+    assert!(client.get_chatbots().await.unwrap().chatbots.is_empty());
+
+    let (ok, listing, _) = chatdeck(&["api-key", "list", "--data-dir", dir]);
+    assert!(ok);
+    assert!(listing.contains("initech") && listing.contains(&key[..8]));
+    assert!(!listing.contains(key), "the list must never show a key");
+
+    let (ok, _, stderr) = chatdeck(&["api-key", "revoke", &key[..8], "--data-dir", dir]);
+    assert!(ok, "{stderr}");
+    let error = client.get_chatbots().await.unwrap_err();
+    assert_eq!(error.status(), Some(401));
+    let (_, listing, _) = chatdeck(&["api-key", "list", "--org", "initech", "--data-dir", dir]);
+    assert!(listing.contains("revoked"), "{listing}");
+}
+
+#[tokio::test]
+async fn revoking_an_unknown_key_fails_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, stderr) = chatdeck(&[
+        "api-key",
+        "revoke",
+        "deadbeef",
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(stderr.contains("no API key"), "{stderr}");
+}
+
+#[tokio::test]
+async fn keys_are_stored_only_as_digests() {
+    let app = spawn_app().await;
+    let db = std::fs::read(app.data_dir.path().join("chatdeck.db")).unwrap();
+    let wal = std::fs::read(app.data_dir.path().join("chatdeck.db-wal")).unwrap_or_default();
+    let needle = app.key.as_bytes();
+    for bytes in [db, wal] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "the raw key is on disk"
+        );
+    }
+}

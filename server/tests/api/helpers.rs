@@ -1,0 +1,154 @@
+use std::net::SocketAddr;
+
+use okchat::{Chatbot, Client, ClientError, CreateChatbot};
+use serde_json::Value;
+use server::config::Config;
+use server::startup::Application;
+use server::state::AppState;
+use tempfile::TempDir;
+
+pub struct TestApp {
+    #[allow(dead_code)]
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub key: String,
+    /// The `okchat` client with this app's first organization key.
+    pub client: Client,
+    pub http: reqwest::Client,
+    pub state: AppState,
+    pub data_dir: TempDir,
+}
+
+/// A fixture file of the contract crate (`tests/fixtures/` at the workspace root).
+pub fn fixture(name: &str) -> Value {
+    let path = format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub async fn spawn_app() -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init();
+    }
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.path().to_owned(),
+        database_url: Config::default_database_url(data_dir.path()),
+        public_url: None,
+        site_root: "target/site".into(),
+    };
+    let app = Application::build(config).await.expect("app builds");
+    let addr = app.local_addr();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    let base_url = format!("http://{addr}");
+    let key = issue_key(&state, "acme").await;
+    TestApp {
+        addr,
+        client: Client::new(&base_url, &key),
+        base_url,
+        key,
+        http: reqwest::Client::new(),
+        state,
+        data_dir,
+    }
+}
+
+pub async fn issue_key(state: &AppState, org: &str) -> String {
+    server::orgs::issue_key(&state.store, org)
+        .await
+        .expect("key issued")
+        .key
+        .expose()
+        .to_owned()
+}
+
+impl TestApp {
+    /// A client for another organization of the same server.
+    pub async fn client_for(&self, org: &str) -> Client {
+        Client::new(&self.base_url, issue_key(&self.state, org).await)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn create(&self, name: &str) -> Chatbot {
+        self.client
+            .create_chatbot(&CreateChatbot {
+                name: Some(name.into()),
+                ..Default::default()
+            })
+            .await
+            .expect("chatbot created")
+            .chatbot
+    }
+
+    /// The chatbot as Details shows it, as raw JSON.
+    pub async fn details_json(&self, id: &str) -> Value {
+        self.http
+            .get(self.url(&format!("/api/external/chatbot/{id}")))
+            .header("x-api-key", &self.key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Sends `body` as-is with this app's key.
+    pub async fn send_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &'static str,
+    ) -> (u16, Value) {
+        let response = self
+            .http
+            .request(method, self.url(path))
+            .header("x-api-key", &self.key)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn versions(&self, id: &str) -> i64 {
+        self.state.store.count_versions(id).await.unwrap()
+    }
+}
+
+/// Asserts an API error with `status` and `code`.
+pub fn assert_api_error(
+    result: Result<impl std::fmt::Debug, ClientError>,
+    status: u16,
+    code: &str,
+) -> ClientError {
+    let error = result.expect_err("the call should fail");
+    assert_eq!(error.status(), Some(status), "{error}");
+    assert_eq!(error.code(), Some(code), "{error}");
+    error
+}
+
+/// Asserts a validation error naming `path`.
+pub fn assert_field_error(result: Result<impl std::fmt::Debug, ClientError>, path: &str) {
+    let error = assert_api_error(result, 400, "validation_failed");
+    assert!(
+        error.field(path).is_some(),
+        "expected a reason for {path}: {error}"
+    );
+}
+
+/// A minimal valid PNG (1×1).
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
