@@ -225,7 +225,9 @@ mod tests {
                 message_id: "m1".into(),
             },
             StreamPart::Text("Hello \"world\"\n".into()),
-            StreamPart::Data(vec![serde_json::json!({"type": "knowledge", "results": []})]),
+            StreamPart::Data(vec![
+                serde_json::json!({"type": "knowledge", "results": []}),
+            ]),
             StreamPart::Error("provider down".into()),
             StreamPart::FinishStep(Finish {
                 finish_reason: "stop".into(),

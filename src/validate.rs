@@ -10,7 +10,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::chat::ChatRequest;
-use crate::chatbot::{CreateChatbot, PersonalityConfig, SettingsInput, SnippetInput, UpdateChatbot};
+use crate::chatbot::{
+    CreateChatbot, PersonalityConfig, SettingsInput, SnippetInput, UpdateChatbot,
+};
 use crate::knowledge::QueryKnowledgeRequest;
 use crate::widget::{ChatWidgetUpdate, VoiceWidgetConfig};
 
@@ -336,7 +338,8 @@ impl Language {
         let primary = parts.next().unwrap_or_default();
         let primary_ok =
             (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
-        let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let rest_ok = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
         if primary_ok && rest_ok && value.len() <= 35 {
             Ok(Self(value.to_owned()))
         } else {
@@ -386,10 +389,16 @@ impl fmt::Debug for ApiKey {
 
 fn check_personality(errors: &mut FieldErrors, p: &PersonalityConfig) {
     if let Some(tone) = &p.tone {
-        errors.check("personality_config.tone", check_max_len(tone, PERSONALITY_MAX));
+        errors.check(
+            "personality_config.tone",
+            check_max_len(tone, PERSONALITY_MAX),
+        );
     }
     if let Some(style) = &p.style {
-        errors.check("personality_config.style", check_max_len(style, PERSONALITY_MAX));
+        errors.check(
+            "personality_config.style",
+            check_max_len(style, PERSONALITY_MAX),
+        );
     }
 }
 
@@ -403,7 +412,10 @@ fn check_branding(
 ) {
     for (key, value) in texts {
         if let Some(value) = value {
-            errors.check(&format!("{prefix}{key}"), check_max_len(value, SNIPPET_TEXT_MAX));
+            errors.check(
+                &format!("{prefix}{key}"),
+                check_max_len(value, SNIPPET_TEXT_MAX),
+            );
         }
     }
     if let Some(logo) = logo.filter(|l| !l.is_empty()) {
@@ -479,7 +491,10 @@ impl ChatbotFields<'_> {
 impl Validate for CreateChatbot {
     fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
-        errors.check("name", ChatbotName::parse(self.name.as_deref().unwrap_or("")));
+        errors.check(
+            "name",
+            ChatbotName::parse(self.name.as_deref().unwrap_or("")),
+        );
         if let Some(slug) = &self.slug {
             errors.check("slug", Slug::parse(slug));
         }
@@ -549,7 +564,10 @@ impl Validate for VoiceWidgetConfig {
                 errors.check("model.temperature", check_unit_interval(t));
             }
             if let Some(m) = model.max_output_tokens {
-                errors.check("model.max_output_tokens", check_range(m, 1, MAX_OUTPUT_TOKENS_MAX));
+                errors.check(
+                    "model.max_output_tokens",
+                    check_range(m, 1, MAX_OUTPUT_TOKENS_MAX),
+                );
             }
         }
         if let Some(vad) = &self.vad {
@@ -644,9 +662,9 @@ impl Validate for ChatRequest {
         if let Some(platform) = &self.platform {
             let ok = !platform.is_empty()
                 && platform.len() <= 50
-                && platform
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+                && platform.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                });
             if !ok {
                 errors.add("platform", "must be a channel name like \"web\"");
             }
@@ -664,27 +682,53 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(ChatbotName::parse("  Support  ").unwrap().as_str(), "Support");
+        assert_eq!(
+            ChatbotName::parse("  Support  ").unwrap().as_str(),
+            "Support"
+        );
         assert!(ChatbotName::parse("   ").is_err());
         assert!(ChatbotName::parse(&"a".repeat(100)).is_ok());
         assert!(ChatbotName::parse(&"a".repeat(101)).is_err());
-        assert!(ChatbotName::parse(&"é".repeat(100)).is_ok(), "characters, not bytes");
+        assert!(
+            ChatbotName::parse(&"é".repeat(100)).is_ok(),
+            "characters, not bytes"
+        );
     }
 
     #[test]
     fn slugs_follow_the_documented_alphabet() {
-        for ok in ["a", "api-docs-demo-chatbot", "customer-support-bot-97", &"a".repeat(64)] {
+        for ok in [
+            "a",
+            "api-docs-demo-chatbot",
+            "customer-support-bot-97",
+            &"a".repeat(64),
+        ] {
             assert!(Slug::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "-a", "a-", "Upper", "with space", "ünï", &"a".repeat(65), "a_b"] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "Upper",
+            "with space",
+            "ünï",
+            &"a".repeat(65),
+            "a_b",
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn slugs_generated_from_names_are_valid() {
-        assert_eq!(Slug::from_name("API Docs Demo Chatbot").as_str(), "api-docs-demo-chatbot");
-        assert_eq!(Slug::from_name("  --Hello,   World!-- ").as_str(), "hello-world");
+        assert_eq!(
+            Slug::from_name("API Docs Demo Chatbot").as_str(),
+            "api-docs-demo-chatbot"
+        );
+        assert_eq!(
+            Slug::from_name("  --Hello,   World!-- ").as_str(),
+            "hello-world"
+        );
         assert_eq!(Slug::from_name("오케이챗").as_str(), "chatbot");
         let long = Slug::from_name(&"word ".repeat(40));
         assert!(Slug::parse(long.as_str()).is_ok());
@@ -702,7 +746,10 @@ mod tests {
             assert!(HexColor::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(HexColor::parse("#fff").unwrap().rgb(), (255, 255, 255));
-        assert_eq!(HexColor::parse("#4F46E5").unwrap().rgb(), (0x4f, 0x46, 0xe5));
+        assert_eq!(
+            HexColor::parse("#4F46E5").unwrap().rgb(),
+            (0x4f, 0x46, 0xe5)
+        );
     }
 
     #[test]

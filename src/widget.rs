@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 /// LLM settings of the voice agent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VoiceModel {
