@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what is missing (scripts/setup.sh), then
+# formatting, clippy (warnings denied, per package, server and wasm targets), unit and HTTP tests
+# (cargo test per package: `ssr` and `hydrate` never together), and the Playwright browser tests
+# against the release build. Every step runs even if an earlier one failed; the last line is
+# `N passed, N failed`, counting each test and each lint step.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export SQLX_OFFLINE=true
+export CARGO_TERM_COLOR=never
+
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+logs=$(mktemp -d)
+passed=0
+failed=0
+failures=()
+started=$SECONDS
+
+# A check counts as one test: it passes or it fails.
+check() {
+    local name=$1
+    shift
+    echo "==> $name"
+    if "$@" >"$logs/check.log" 2>&1; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        tail -n 60 "$logs/check.log"
+    fi
+}
+
+# A test run counts its tests, read from cargo's `test result:` lines.
+tests() {
+    local name=$1
+    shift
+    echo "==> $name"
+    local log="$logs/tests.log"
+    "$@" 2>&1 | tee "$log" | grep -E '^(test result|error(\[|:)|failures:|---- )' || true
+    local status=${PIPESTATUS[0]}
+    local p f
+    p=$(grep -oE 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
+    f=$(grep -oE '[0-9]+ failed' "$log" | grep -v '^0 ' | awk '{s+=$1} END {print s+0}')
+    passed=$((passed + p))
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # it did not even compile, or crashed outside a test
+    fi
+    failed=$((failed + f))
+    if [ "$f" -ne 0 ]; then
+        failures+=("$name")
+        grep -E '^(error|thread .* panicked)' -A 12 "$log" | head -n 80
+    fi
+}
+
+check "cargo fmt --check" cargo fmt --all --check
+check "clippy okchat (wasm32)" cargo clippy -p okchat --target wasm32-unknown-unknown -- -D warnings
+check "clippy okchat + client" cargo clippy -p okchat --features client --all-targets -- -D warnings
+check "clippy server (ssr)" cargo clippy -p server --all-targets -- -D warnings
+check "clippy app (ssr)" cargo clippy -p app --features ssr --all-targets -- -D warnings
+check "clippy frontend (hydrate, wasm32)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+tests "cargo test okchat" cargo test -p okchat --features client
+tests "cargo test server (unit + HTTP)" cargo test -p server
+tests "cargo test app (ssr)" cargo test -p app --features ssr
+
+echo "==> browser tests (Playwright, Debian Chromium)"
+bash scripts/e2e.sh 2>&1 | tee "$logs/e2e.log"
+e2e_status=${PIPESTATUS[0]}
+e2e_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/e2e.log" | tail -n 1)
+e2e_passed=$(echo "${e2e_line:-0 passed, 0 failed}" | awk '{print $1}')
+e2e_failed=$(echo "${e2e_line:-0 passed, 0 failed}" | awk '{print $3}')
+if [ "$e2e_status" -ne 0 ] && [ "$e2e_failed" -eq 0 ]; then
+    e2e_failed=1
+fi
+passed=$((passed + e2e_passed))
+failed=$((failed + e2e_failed))
+[ "$e2e_failed" -eq 0 ] || failures+=("browser tests")
+
+rm -rf "$logs"
+echo
+echo "suite took $((SECONDS - started)) s"
+if [ ${#failures[@]} -ne 0 ]; then
+    echo "failed: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
