@@ -9,8 +9,11 @@ async fn main() {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:3999".into());
-    let body_file = std::env::args().nth(2).expect("usage: bare_axum ADDR BODY_FILE");
-    let body: &'static str = Box::leak(std::fs::read_to_string(body_file).unwrap().into_boxed_str());
+    let body_file = std::env::args()
+        .nth(2)
+        .expect("usage: bare_axum ADDR BODY_FILE");
+    let body: &'static str =
+        Box::leak(std::fs::read_to_string(body_file).unwrap().into_boxed_str());
     let app = Router::new().route(
         "/api/external/chatbot/{id}",
         get(move || async move { ([("content-type", "application/json")], body) }),
