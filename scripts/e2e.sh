@@ -31,6 +31,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The console user the browser tests sign in as.
+export CHATDECK_E2E_EMAIL=admin@chatdeck.test
+export CHATDECK_E2E_PASSWORD="e2e-$(node -e 'console.log(require("crypto").randomBytes(9).toString("hex"))')"
+echo "$CHATDECK_E2E_PASSWORD" | target/release/chatdeck user create --org e2e \
+    --email "$CHATDECK_E2E_EMAIL" --password-stdin --data-dir "$data_dir" >/dev/null
+
 echo "==> starting chatdeck on $base_url"
 target/release/chatdeck serve --addr "127.0.0.1:$port" --data-dir "$data_dir" >"$server_log" 2>&1 &
 server_pid=$!

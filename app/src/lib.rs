@@ -1,5 +1,11 @@
 //! The chatdeck console.
 
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod error;
+
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -34,6 +40,10 @@ pub fn App() -> impl IntoView {
     // Effects never run during server rendering, so this flips only once the wasm has taken
     // over the page: end-to-end tests wait for it instead of guessing with timeouts.
     let hydrated = RwSignal::new(false);
+    provide_context(auth::AuthActions {
+        sign_in: ServerAction::new(),
+        sign_out: ServerAction::new(),
+    });
     Effect::new(move |_| hydrated.set(true));
 
     view! {
@@ -50,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <main class="flex-1">
                     <Routes fallback=|| "Page not found.".into_view()>
                         <Route path=StaticSegment("") view=HomePage/>
+                        <Route path=StaticSegment("login") view=auth::LoginPage/>
                     </Routes>
                 </main>
             </Router>
@@ -59,11 +70,41 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
+    let auth::AuthActions { sign_in, sign_out } = expect_context();
+    // Blocking: the header is part of the first HTML, so nothing shifts when it hydrates.
+    let user = Resource::new_blocking(
+        move || (sign_in.version().get(), sign_out.version().get()),
+        |_| auth::current_user(),
+    );
     view! {
         <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <div class="mx-auto flex max-w-5xl items-center gap-3 px-6 py-4">
                 <img src="/favicon.svg" alt="" width="28" height="28"/>
                 <span class="text-lg font-semibold tracking-tight">"chatdeck"</span>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        user.await
+                            .ok()
+                            .flatten()
+                            .map(|user| {
+                                view! {
+                                    <div class="ml-auto flex items-center gap-3 text-sm">
+                                        <span data-testid="signed-in-as">
+                                            {user.email} " · " {user.organization_name}
+                                        </span>
+                                        <ActionForm action=sign_out>
+                                            <button
+                                                type="submit"
+                                                class="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+                                            >
+                                                "Sign out"
+                                            </button>
+                                        </ActionForm>
+                                    </div>
+                                }
+                            })
+                    })}
+                </Transition>
             </div>
         </header>
     }

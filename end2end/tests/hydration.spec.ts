@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signIn } from "./auth";
 
 test("home page is server-rendered and its counter works after hydration", async ({
   page,
@@ -9,6 +10,7 @@ test("home page is server-rendered and its counter works after hydration", async
     if (message.type() === "error") errors.push(message.text());
   });
 
+  await signIn(page);
   const response = await page.goto("/");
   expect(response?.status()).toBe(200);
 

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
 use crate::startup::Application;
-use crate::{orgs, store};
+use crate::{orgs, store, users};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,9 +59,26 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
+    /// Manage console users.
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a console user in an organization (created if needed).
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (first line), never from the command line.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:3000, or LEPTOS_SITE_ADDR].
     #[arg(long, env = "CHATDECK_ADDR")]
@@ -72,6 +89,17 @@ pub struct ServeArgs {
     /// Directory of the console's compiled assets.
     #[arg(long, env = "CHATDECK_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+    /// Manage a remote okchat-compatible API from the console instead of this server's own.
+    #[arg(long, env = "CHATDECK_BACKEND_URL", requires = "backend_api_key")]
+    pub backend_url: Option<String>,
+    /// The API key for `--backend-url`.
+    #[arg(
+        long,
+        env = "CHATDECK_BACKEND_API_KEY",
+        requires = "backend_url",
+        hide_env_values = true
+    )]
+    pub backend_api_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,17 +122,16 @@ pub enum ApiKeyCommand {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => {
-            serve(
-                &cli.data,
-                ServeArgs {
-                    site_root: "target/site".into(),
-                    ..ServeArgs::default()
-                },
-            )
-            .await
+            // `chatdeck` alone is `chatdeck serve`, with its flags' environment variables.
+            let Some(Command::Serve(args)) = Cli::try_parse_from(["chatdeck", "serve"])?.command
+            else {
+                unreachable!("`serve` parses as the serve command")
+            };
+            serve(&cli.data, args).await
         }
         Some(Command::Serve(args)) => serve(&cli.data, args).await,
         Some(Command::ApiKey(command)) => api_key(&cli.data, command).await,
+        Some(Command::User(command)) => user(&cli.data, command).await,
     }
 }
 
@@ -122,6 +149,7 @@ async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
         database_url: data.database_url(),
         public_url: args.public_url,
         site_root: args.site_root,
+        backend: args.backend_url.zip(args.backend_api_key),
     };
     let data_dir = config.data_dir.clone();
     let app = Application::build(config).await?;
@@ -168,6 +196,23 @@ async fn api_key(data: &DataArgs, command: ApiKeyCommand) -> anyhow::Result<()> 
             println!(
                 "Revoked API key {} ({}…) of organization {:?}.",
                 key.id, key.prefix, key.organization_name
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn user(data: &DataArgs, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create { org, email, .. } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let store = data.store().await?;
+            let user = users::create_user(&store, &org, &email, password).await?;
+            println!(
+                "Created console user {} in organization {:?}. Sign in at /login.",
+                user.email, user.organization_name
             );
         }
     }

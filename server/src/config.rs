@@ -13,12 +13,22 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Where the console's compiled assets are (`target/site` in a checkout).
     pub site_root: PathBuf,
+    /// A remote okchat-compatible API for the console to manage instead of this server's own:
+    /// base URL and API key.
+    pub backend: Option<(String, String)>,
 }
 
 impl Config {
     /// The database URL for a data directory when `DATABASE_URL` is not set.
     pub fn default_database_url(data_dir: &std::path::Path) -> String {
         format!("sqlite://{}", data_dir.join("chatdeck.db").display())
+    }
+
+    /// Session cookies get `Secure` when the console is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
     }
 
     pub fn uploads_dir(&self) -> PathBuf {

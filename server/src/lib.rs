@@ -9,6 +9,7 @@
 pub mod chatbots;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod extract;
 pub mod files;
@@ -18,3 +19,4 @@ pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod time;
+pub mod users;

@@ -9,7 +9,7 @@ use okchat::ApiKey;
 
 use crate::store::{DynStore, StoreResult};
 use crate::time;
-use store::{ApiKeyInfo, NewApiKey};
+use store::{ApiKeyInfo, KeyPurpose, NewApiKey};
 
 /// A key just issued: the secret is shown once, then only its digest exists.
 pub struct IssuedKey {
@@ -25,14 +25,7 @@ pub async fn issue_key(store: &DynStore, org_name: &str) -> anyhow::Result<Issue
         "the organization name must be 1 to 100 characters"
     );
     let organization = store.find_or_create_organization(org_name).await?;
-    let key = keys::generate();
-    let new = NewApiKey {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: organization.id.clone(),
-        prefix: key.prefix().to_owned(),
-        digest: keys::digest(key.expose()),
-        created_at: time::now(),
-    };
+    let (key, new) = new_key(&organization.id, KeyPurpose::Api);
     store.insert_api_key(&new).await?;
     Ok(IssuedKey {
         key,
@@ -45,6 +38,27 @@ pub async fn issue_key(store: &DynStore, org_name: &str) -> anyhow::Result<Issue
             revoked_at: None,
         },
     })
+}
+
+fn new_key(organization_id: &str, purpose: KeyPurpose) -> (ApiKey, NewApiKey) {
+    let key = keys::generate();
+    let new = NewApiKey {
+        id: uuid::Uuid::new_v4().to_string(),
+        purpose,
+        organization_id: organization_id.to_owned(),
+        prefix: key.prefix().to_owned(),
+        digest: keys::digest(key.expose()),
+        created_at: time::now(),
+    };
+    (key, new)
+}
+
+/// Mints a key for the console of this process to call the API as `organization_id`. Only its
+/// digest is stored; the caller keeps the secret in memory.
+pub async fn mint_console_key(store: &DynStore, organization_id: &str) -> StoreResult<ApiKey> {
+    let (key, new) = new_key(organization_id, KeyPurpose::Console);
+    store.insert_api_key(&new).await?;
+    Ok(key)
 }
 
 /// Revokes the one key whose id or prefix is `id_or_prefix`.

@@ -3,10 +3,13 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::extract::State;
 use axum::http::{header, HeaderValue, Method};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{any, get};
 use axum::Router;
 use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::cors::{Any, CorsLayer};
@@ -16,10 +19,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::console::{Console, Target};
 use crate::error;
 use crate::files::LocalFiles;
 use crate::state::AppState;
-use crate::{chatbots, store};
+use crate::{chatbots, store, users};
 
 /// Leptos settings without `LEPTOS_*` variables: cargo-leptos sets them when it runs the
 /// server, and they win; a plain `chatdeck serve` from the checkout uses these defaults.
@@ -44,6 +48,12 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)?;
     let store = store::connect(&config.database_url).await?;
+    // Console keys of an earlier run died with its memory. One SQLite file means one server,
+    // so every console key left is such an orphan.
+    let orphans = store.delete_console_keys().await?;
+    if orphans > 0 {
+        tracing::debug!(orphans, "removed console keys of an earlier run");
+    }
     let files = Arc::new(LocalFiles::new(config.uploads_dir()));
     Ok(AppState {
         leptos_options: leptos_options(&config),
@@ -76,8 +86,72 @@ fn api_router() -> Router<AppState> {
         .layer(cors)
 }
 
-pub fn router(state: AppState) -> Router {
+/// Console pages need a session: without one, a page request is sent to `/login`. Server
+/// functions check the session themselves (they answer `Unauthorized`), and the API, assets,
+/// uploads and the sign-in page itself are open.
+async fn require_session(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let open = [
+        "/api/",
+        "/pkg/",
+        "/uploads/",
+        "/healthz",
+        "/login",
+        "/favicon",
+    ]
+    .iter()
+    .any(|prefix| path.starts_with(prefix));
+    if open || request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let token = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == app::backend::SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned());
+    let signed_in = match token {
+        Some(token) => users::session_user(&state.store, &token)
+            .await
+            .ok()
+            .flatten()
+            .is_some(),
+        None => false,
+    };
+    if signed_in {
+        return next.run(request).await;
+    }
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    let next_param: String = url_encode(target);
+    Redirect::to(&format!("/login?next={next_param}")).into_response()
+}
+
+fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn router(state: AppState, console: app::backend::Backend) -> Router {
     let routes = generate_route_list(app::App);
+    let context = move || provide_context(console.clone());
     let uploads = Router::new()
         .fallback_service(ServeDir::new(state.config.uploads_dir()))
         .layer(SetResponseHeaderLayer::overriding(
@@ -93,12 +167,17 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .merge(api_router())
         .nest_service("/uploads", uploads)
-        .leptos_routes(&state, routes, {
+        .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
-            app::shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_session,
         ))
         .layer(axum::middleware::from_fn(error::attach_request_id))
         .layer(TraceLayer::new_for_http())
@@ -116,12 +195,21 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let addr = config.addr;
+        let listener = TcpListener::bind(config.addr).await?;
         let state = build_state(config).await?;
-        let listener = TcpListener::bind(addr).await?;
+        let target = match &state.config.backend {
+            Some((base_url, api_key)) => Target::Remote {
+                base_url: base_url.clone(),
+                api_key: api_key.clone(),
+            },
+            None => Target::Embedded {
+                base_url: loopback_url(listener.local_addr()?),
+            },
+        };
+        let console = Console::new(state.store.clone(), target, state.config.secure_cookies());
         Ok(Self {
             listener,
-            router: router(state.clone()),
+            router: router(state.clone(), console),
             state,
         })
     }
@@ -142,6 +230,16 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
+}
+
+/// The URL this server reaches itself at; a wildcard listen address is reached on loopback.
+fn loopback_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => std::net::Ipv4Addr::LOCALHOST.into(),
+        ip if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
 }
 
 async fn shutdown_signal() {

@@ -9,10 +9,11 @@ use std::sync::Arc;
 
 use crate::chatbots::store::ChatbotStore;
 use crate::orgs::store::OrgStore;
+use crate::users::store::UserStore;
 
-pub trait Store: ChatbotStore + OrgStore + Send + Sync + 'static {}
+pub trait Store: ChatbotStore + OrgStore + UserStore + Send + Sync + 'static {}
 
-impl<T: ChatbotStore + OrgStore + Send + Sync + 'static> Store for T {}
+impl<T: ChatbotStore + OrgStore + UserStore + Send + Sync + 'static> Store for T {}
 
 pub type DynStore = Arc<dyn Store>;
 

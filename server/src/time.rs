@@ -7,9 +7,12 @@ const FORMAT: &[FormatItem<'static>] =
 
 /// Now, in UTC. Lexicographic order equals time order, so the database sorts on the text.
 pub fn now() -> String {
-    OffsetDateTime::now_utc()
-        .format(FORMAT)
-        .expect("a UTC timestamp always formats")
+    format(OffsetDateTime::now_utc())
+}
+
+/// `at` in the API's format; `at` must be in UTC.
+pub fn format(at: OffsetDateTime) -> String {
+    at.format(FORMAT).expect("a UTC timestamp always formats")
 }
 
 #[cfg(test)]

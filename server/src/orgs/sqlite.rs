@@ -32,13 +32,15 @@ impl OrgStore for SqliteStore {
     }
 
     async fn insert_api_key(&self, key: &NewApiKey) -> StoreResult<()> {
+        let purpose = key.purpose.as_str();
         sqlx::query!(
-            "insert into api_key (id, organization_id, prefix, digest, created_at) values (?, ?, ?, ?, ?)",
+            "insert into api_key (id, organization_id, prefix, digest, created_at, purpose) values (?, ?, ?, ?, ?, ?)",
             key.id,
             key.organization_id,
             key.prefix,
             key.digest,
-            key.created_at
+            key.created_at,
+            purpose
         )
         .execute(&self.pool)
         .await?;
@@ -61,13 +63,20 @@ impl OrgStore for SqliteStore {
             r#"select k.id as "id!", k.organization_id, o.name as organization_name, k.prefix,
                       k.created_at, k.revoked_at
                from api_key k join organization o on o.id = k.organization_id
-               where ?1 is null or o.name = ?1
+               where k.purpose = 'api' and (?1 is null or o.name = ?1)
                order by k.created_at, k.id"#,
             organization_name
         )
         .fetch_all(&self.pool)
         .await?;
         Ok(keys)
+    }
+
+    async fn delete_console_keys(&self) -> StoreResult<u64> {
+        let deleted = sqlx::query!("delete from api_key where purpose = 'console'")
+            .execute(&self.pool)
+            .await?;
+        Ok(deleted.rows_affected())
     }
 
     async fn revoke_api_key(&self, id: &str, revoked_at: &str) -> StoreResult<()> {

@@ -11,8 +11,26 @@ pub struct Organization {
     pub created_at: String,
 }
 
+/// What a key is for: `api` keys are issued to people; `console` keys are minted by a running
+/// console for itself, held only in its memory, and never listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPurpose {
+    Api,
+    Console,
+}
+
+impl KeyPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyPurpose::Api => "api",
+            KeyPurpose::Console => "console",
+        }
+    }
+}
+
 pub struct NewApiKey {
     pub id: String,
+    pub purpose: KeyPurpose,
     pub organization_id: String,
     pub prefix: String,
     pub digest: String,
@@ -36,7 +54,9 @@ pub trait OrgStore {
     async fn insert_api_key(&self, key: &NewApiKey) -> StoreResult<()>;
     /// The organization id of the active key with this digest.
     async fn organization_for_key(&self, digest: &str) -> StoreResult<Option<String>>;
-    /// Keys, oldest first, optionally of one organization (by name).
+    /// `api` keys, oldest first, optionally of one organization (by name).
     async fn list_api_keys(&self, organization_name: Option<&str>) -> StoreResult<Vec<ApiKeyInfo>>;
     async fn revoke_api_key(&self, id: &str, revoked_at: &str) -> StoreResult<()>;
+    /// Removes console keys: those of a stopped server, whose secrets are gone with it.
+    async fn delete_console_keys(&self) -> StoreResult<u64>;
 }

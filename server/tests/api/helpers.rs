@@ -37,6 +37,7 @@ pub async fn spawn_app() -> TestApp {
         database_url: Config::default_database_url(data_dir.path()),
         public_url: None,
         site_root: "target/site".into(),
+        backend: None,
     };
     let app = Application::build(config).await.expect("app builds");
     let addr = app.local_addr();

@@ -7,4 +7,5 @@ mod avatar;
 mod chatbots;
 mod cli;
 mod helpers;
+mod users;
 mod widgets;

@@ -1,0 +1,131 @@
+//! Signing in and out, and who is signed in.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The signed-in person, as the browser may see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleUser {
+    pub email: String,
+    pub organization_name: String,
+}
+
+/// The sign-in and sign-out actions, shared so that whatever shows the user refreshes after
+/// either.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_out: ServerAction<SignOut>,
+}
+
+/// Where to go after signing in: a local path only, so the link cannot send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// Anyone may call this: it checks the credentials, sets the session cookie and redirects.
+#[server]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    crate::backend::sign_in(&email, &password).await?;
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Anyone may call this: it ends the caller's session, if any.
+#[server]
+pub async fn sign_out() -> Result<(), AppError> {
+    crate::backend::sign_out().await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Anyone may call this: the signed-in user, or `None`.
+#[server]
+pub async fn current_user() -> Result<Option<ConsoleUser>, AppError> {
+    match crate::backend::require_user().await {
+        Ok(user) => Ok(Some(ConsoleUser {
+            email: user.email,
+            organization_name: user.organization_name,
+        })),
+        Err(AppError::Unauthorized(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let AuthActions { sign_in: action, .. } = expect_context();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    view! {
+        <section class="mx-auto mt-16 w-full max-w-sm px-6">
+            <h1 class="text-2xl font-semibold tracking-tight">"Sign in to chatdeck"</h1>
+            <ActionForm action attr:class="mt-6 space-y-4" attr:aria-describedby="login-error">
+                <input type="hidden" name="next" prop:value=next/>
+                <div>
+                    <label for="email" class="block text-sm font-medium">"Email"</label>
+                    <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        autocomplete="username"
+                        required
+                        class="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+                    />
+                </div>
+                <div>
+                    <label for="password" class="block text-sm font-medium">"Password"</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        class="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+                    />
+                </div>
+                <p id="login-error" role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">
+                    {error}
+                </p>
+                <button
+                    type="submit"
+                    class="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
+                    disabled=move || action.pending().get()
+                >
+                    "Sign in"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/chatbots/1")), "/chatbots/1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

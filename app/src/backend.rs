@@ -1,0 +1,107 @@
+//! What the console's server functions need from the server they run in, as a trait the server
+//! implements (the app cannot depend on the server crate): sessions, and an `okchat::Client`
+//! for the signed-in user's organization. Provided as context by the server's router.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The signed-in person, as server functions see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionUser {
+    pub user_id: String,
+    pub email: String,
+    pub organization_id: String,
+    pub organization_name: String,
+}
+
+#[async_trait::async_trait]
+pub trait ConsoleBackend: Send + Sync + 'static {
+    /// Checks credentials; on success returns the new session token.
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<(String, SessionUser)>, AppError>;
+    async fn session(&self, token: &str) -> Result<Option<SessionUser>, AppError>;
+    async fn sign_out(&self, token: &str) -> Result<(), AppError>;
+    /// The API client for `user`'s organization; its key never leaves the server.
+    async fn client(&self, user: &SessionUser) -> Result<okchat::Client, AppError>;
+    /// Whether the session cookie must be `Secure` (the console is served over https).
+    fn secure_cookies(&self) -> bool;
+}
+
+pub type Backend = Arc<dyn ConsoleBackend>;
+
+pub const SESSION_COOKIE: &str = "chatdeck_session";
+
+fn backend() -> Result<Backend, AppError> {
+    use_context::<Backend>().ok_or(AppError::Internal)
+}
+
+/// The session token from the request's cookies.
+fn session_token() -> Option<String> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The signed-in user, or `Unauthorized`.
+pub async fn require_user() -> Result<SessionUser, AppError> {
+    let unauthorized = || AppError::Unauthorized("Your session has ended. Sign in again.".into());
+    let token = session_token().ok_or_else(unauthorized)?;
+    backend()?.session(&token).await?.ok_or_else(unauthorized)
+}
+
+/// The signed-in user and their organization's API client.
+pub async fn client() -> Result<(SessionUser, okchat::Client), AppError> {
+    let user = require_user().await?;
+    let client = backend()?.client(&user).await?;
+    Ok((user, client))
+}
+
+fn set_cookie(value: String) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+            response.append_header(axum::http::header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// Signs in and sets the session cookie (HttpOnly, SameSite=Lax, Secure behind https).
+pub async fn sign_in(email: &str, password: &str) -> Result<SessionUser, AppError> {
+    let backend = backend()?;
+    let Some((token, user)) = backend.sign_in(email, password).await? else {
+        return Err(AppError::Unauthorized("Wrong email or password.".into()));
+    };
+    let secure = if backend.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    set_cookie(format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        14 * 24 * 3600
+    ));
+    Ok(user)
+}
+
+/// Ends the session and clears the cookie.
+pub async fn sign_out() -> Result<(), AppError> {
+    if let Some(token) = session_token() {
+        backend()?.sign_out(&token).await?;
+    }
+    set_cookie(format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    ));
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! `AppError`: what a server function can fail with, on both sides of the wire. Backend errors
+//! arrive as okchat's error body and become field errors a form can show; internal causes are
+//! logged on the server and never cross the wire.
+
+use std::collections::BTreeMap;
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// No session, or it expired: sign in again.
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// Field reasons keyed by JSON path (`settings.snippet.primaryColor`).
+    #[error("{message}")]
+    Validation {
+        message: String,
+        fields: BTreeMap<String, String>,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    /// The backend API could not be reached or failed; the console itself is fine.
+    #[error("{0}")]
+    BackendUnavailable(String),
+    #[error("Something went wrong on our side.")]
+    Internal,
+    /// The browser could not reach the console server.
+    #[error("{0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The reason for the field at `path`, if this is a validation error naming it.
+    pub fn field(&self, path: &str) -> Option<&str> {
+        match self {
+            AppError::Validation { fields, .. } => fields.get(path).map(String::as_str),
+            _ => None,
+        }
+    }
+
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, AppError::Unauthorized(_))
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
+        AppError::Transport(error.to_string())
+    }
+}
+
+impl From<okchat::FieldErrors> for AppError {
+    fn from(errors: okchat::FieldErrors) -> Self {
+        AppError::Validation {
+            message: "Some fields are invalid.".into(),
+            fields: errors.0,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<okchat::ClientError> for AppError {
+    fn from(error: okchat::ClientError) -> Self {
+        use okchat::ClientError;
+        match error {
+            ClientError::Api {
+                status,
+                code,
+                message,
+                fields,
+                request_id,
+            } => match status {
+                400 if !fields.is_empty() => AppError::Validation { message, fields },
+                400 | 413 | 415 => AppError::Validation {
+                    message,
+                    fields: BTreeMap::new(),
+                },
+                // The console's own key was refused: a misconfigured remote backend.
+                401 => {
+                    leptos::logging::error!("backend refused the console's API key: {message}");
+                    AppError::BackendUnavailable(
+                        "The backend refused the console's API key. Check CHATDECK_BACKEND_API_KEY."
+                            .into(),
+                    )
+                }
+                404 => AppError::NotFound(message),
+                409 => AppError::Conflict(message),
+                _ => {
+                    leptos::logging::error!(
+                        "backend error {status} {code}: {message} (request {request_id:?})"
+                    );
+                    AppError::BackendUnavailable(format!(
+                        "The backend answered {status}. Try again in a moment."
+                    ))
+                }
+            },
+            ClientError::Transport(cause) => {
+                leptos::logging::error!("backend unreachable: {cause}");
+                AppError::BackendUnavailable(
+                    "The backend API is not reachable right now. Try again in a moment.".into(),
+                )
+            }
+            ClientError::Decode(cause) | ClientError::InvalidRequest(cause) => {
+                leptos::logging::error!("backend call failed: {cause}");
+                AppError::Internal
+            }
+        }
+    }
+}

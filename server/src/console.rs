@@ -1,0 +1,117 @@
+//! The console's side of the server: the `app::backend::ConsoleBackend` the console's server
+//! functions call. Sessions are checked against the users store; API calls go over real HTTP
+//! to the embedded backend (this very server) with a key minted per organization and held only
+//! in memory, or to a remote okchat-compatible deployment with its configured key.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::backend::{ConsoleBackend, SessionUser};
+use app::error::AppError;
+use tokio::sync::Mutex;
+
+use crate::store::DynStore;
+use crate::{orgs, users};
+
+/// Where the console's API calls go.
+#[derive(Clone)]
+pub enum Target {
+    /// This server, at `base_url` (its own listening address).
+    Embedded { base_url: String },
+    /// Any okchat-compatible deployment, one organization, one key.
+    Remote { base_url: String, api_key: String },
+}
+
+pub struct Console {
+    store: DynStore,
+    target: Target,
+    http: reqwest::Client,
+    secure_cookies: bool,
+    /// Console keys per organization id, minted on first use.
+    keys: Mutex<HashMap<String, String>>,
+}
+
+impl Console {
+    pub fn new(store: DynStore, target: Target, secure_cookies: bool) -> Arc<Self> {
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(std::time::Duration::from_secs(90))
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .build()
+            .expect("a default reqwest client builds");
+        Arc::new(Self {
+            store,
+            target,
+            http,
+            secure_cookies,
+            keys: Mutex::new(HashMap::new()),
+        })
+    }
+}
+
+fn internal(error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "console backend failure");
+    AppError::Internal
+}
+
+fn to_session_user(user: users::store::SessionUser) -> SessionUser {
+    SessionUser {
+        user_id: user.user_id,
+        email: user.email,
+        organization_id: user.organization_id,
+        organization_name: user.organization_name,
+    }
+}
+
+#[async_trait::async_trait]
+impl ConsoleBackend for Console {
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<(String, SessionUser)>, AppError> {
+        let signed_in = users::sign_in(&self.store, email, password)
+            .await
+            .map_err(internal)?;
+        Ok(signed_in.map(|s| (s.token, to_session_user(s.user))))
+    }
+
+    async fn session(&self, token: &str) -> Result<Option<SessionUser>, AppError> {
+        let user = users::session_user(&self.store, token)
+            .await
+            .map_err(internal)?;
+        Ok(user.map(to_session_user))
+    }
+
+    async fn sign_out(&self, token: &str) -> Result<(), AppError> {
+        users::sign_out(&self.store, token).await.map_err(internal)
+    }
+
+    async fn client(&self, user: &SessionUser) -> Result<okchat::Client, AppError> {
+        match &self.target {
+            Target::Remote { base_url, api_key } => Ok(okchat::Client::with_http(
+                self.http.clone(),
+                base_url,
+                api_key,
+            )),
+            Target::Embedded { base_url } => {
+                let mut keys = self.keys.lock().await;
+                let key = match keys.get(&user.organization_id) {
+                    Some(key) => key.clone(),
+                    None => {
+                        let key = orgs::mint_console_key(&self.store, &user.organization_id)
+                            .await
+                            .map_err(internal)?;
+                        let key = key.expose().to_owned();
+                        keys.insert(user.organization_id.clone(), key.clone());
+                        key
+                    }
+                };
+                Ok(okchat::Client::with_http(self.http.clone(), base_url, key))
+            }
+        }
+    }
+
+    fn secure_cookies(&self) -> bool {
+        self.secure_cookies
+    }
+}
