@@ -67,7 +67,9 @@ pub async fn current_user() -> Result<Option<ConsoleUser>, AppError> {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let AuthActions { sign_in: action, .. } = expect_context();
+    let AuthActions {
+        sign_in: action, ..
+    } = expect_context();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || match action.value().get() {
