@@ -36,6 +36,12 @@ export CHATDECK_E2E_EMAIL=admin@chatdeck.test
 export CHATDECK_E2E_PASSWORD="e2e-$(node -e 'console.log(require("crypto").randomBytes(9).toString("hex"))')"
 echo "$CHATDECK_E2E_PASSWORD" | target/release/chatdeck user create --org e2e \
     --email "$CHATDECK_E2E_EMAIL" --password-stdin --data-dir "$data_dir" >/dev/null
+# A second organization that never gets a chatbot, for the empty states.
+echo "$CHATDECK_E2E_PASSWORD" | target/release/chatdeck user create --org e2e-empty \
+    --email empty@chatdeck.test --password-stdin --data-dir "$data_dir" >/dev/null
+# Tests seed data through the API itself, as an okchat client would.
+CHATDECK_E2E_API_KEY=$(target/release/chatdeck api-key create --org e2e --data-dir "$data_dir" | tail -n 1)
+export CHATDECK_E2E_API_KEY
 
 echo "==> starting chatdeck on $base_url"
 target/release/chatdeck serve --addr "127.0.0.1:$port" --data-dir "$data_dir" >"$server_log" 2>&1 &

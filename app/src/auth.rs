@@ -28,7 +28,7 @@ pub fn safe_next(next: Option<&str>) -> String {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
             path.to_owned()
         }
-        _ => "/".to_owned(),
+        _ => "/chatbots".to_owned(),
     }
 }
 
@@ -80,7 +80,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="mx-auto mt-16 w-full max-w-sm px-6">
             <h1 class="text-2xl font-semibold tracking-tight">"Sign in to chatdeck"</h1>
             <ActionForm action attr:class="mt-6 space-y-4" attr:aria-describedby="login-error">
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <div>
                     <label for="email" class="block text-sm font-medium">"Email"</label>
                     <input
@@ -125,9 +125,9 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next(Some("/chatbots/1")), "/chatbots/1");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("//evil.example")), "/chatbots");
+        assert_eq!(safe_next(Some("https://evil.example")), "/chatbots");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/chatbots");
+        assert_eq!(safe_next(None), "/chatbots");
     }
 }

@@ -3,13 +3,14 @@
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod chatbots;
 pub mod error;
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Redirect, Route, Router, Routes},
     StaticSegment,
 };
 
@@ -59,7 +60,8 @@ pub fn App() -> impl IntoView {
                 <Header/>
                 <main class="flex-1">
                     <Routes fallback=|| "Page not found.".into_view()>
-                        <Route path=StaticSegment("") view=HomePage/>
+                        <Route path=StaticSegment("") view=|| view! { <Redirect path="/chatbots"/> }/>
+                        <Route path=StaticSegment("chatbots") view=chatbots::ChatbotListPage/>
                         <Route path=StaticSegment("login") view=auth::LoginPage/>
                     </Routes>
                 </main>
@@ -107,28 +109,5 @@ fn Header() -> impl IntoView {
                 </Transition>
             </div>
         </header>
-    }
-}
-
-#[component]
-fn HomePage() -> impl IntoView {
-    let count = RwSignal::new(0u32);
-    view! {
-        <section class="mx-auto max-w-5xl px-6 py-16">
-            <h1 class="text-4xl font-bold tracking-tight sm:text-5xl">"chatdeck"</h1>
-            <p class="mt-4 max-w-2xl text-lg text-slate-600 dark:text-slate-300">
-                "Build, run and embed okchat-compatible chatbots from one self-hosted console."
-            </p>
-            <button
-                type="button"
-                data-testid="counter"
-                class="mt-8 rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-                on:click=move |_| *count.write() += 1
-            >
-                "Clicked "
-                <span data-testid="count">{count}</span>
-                " times"
-            </button>
-        </section>
     }
 }

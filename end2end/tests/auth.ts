@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 /** The console user scripts/e2e.sh created for this run. */
 export const admin = {
@@ -6,12 +6,28 @@ export const admin = {
   password: process.env.CHATDECK_E2E_PASSWORD ?? "",
 };
 
+/** A user of an organization without chatbots. */
+export const emptyOrgUser = { email: "empty@chatdeck.test", password: admin.password };
+
 /** Signs in through the login form and waits for the hydrated console. */
-export async function signIn(page: Page, next = "/"): Promise<void> {
+export async function signIn(page: Page, next = "/chatbots", user = admin): Promise<void> {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password").fill(admin.password);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(next);
   await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** Creates a chatbot through the okchat API of the server under test. */
+export async function createChatbot(
+  request: APIRequestContext,
+  body: Record<string, unknown>,
+): Promise<{ id: string; name: string; slug: string }> {
+  const response = await request.post("/api/external/chatbots", {
+    headers: { "x-api-key": process.env.CHATDECK_E2E_API_KEY ?? "" },
+    data: body,
+  });
+  expect(response.status()).toBe(201);
+  return (await response.json()).chatbot;
 }

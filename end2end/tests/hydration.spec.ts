@@ -1,34 +1,67 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./auth";
+import { createChatbot, emptyOrgUser, signIn } from "./auth";
 
-test("home page is server-rendered and its counter works after hydration", async ({
+test("the chatbot list is server-rendered, hydrates, and filters as you type", async ({
   page,
+  request,
 }) => {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
   });
+  const suffix = Date.now().toString(36);
+  await createChatbot(request, {
+    name: `Support ${suffix}`,
+    is_public: true,
+    settings: { snippet: { primaryColor: "#9c2caa", secondaryColor: "#10B981" } },
+  });
+  await createChatbot(request, { name: `Sales ${suffix}` });
 
   await signIn(page);
-  const response = await page.goto("/");
-  expect(response?.status()).toBe(200);
-
-  // Server-rendered markup, before any wasm runs.
-  await expect(page.getByRole("heading", { level: 1, name: "chatdeck" })).toBeVisible();
   await expect(page).toHaveTitle("chatdeck");
+  const rows = page.getByTestId("chatbot-row");
+  const support = rows.filter({ hasText: `Support ${suffix}` });
+  await expect(support).toContainText("Public");
+  await expect(support).toContainText("Active");
+  await expect(support.getByRole("img", { name: "Primary color #9c2caa" })).toBeVisible();
+  await expect(rows.filter({ hasText: `Sales ${suffix}` })).toContainText("Private");
 
-  // Set by an Effect, which only runs in the browser once hydration has finished.
-  await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
-
-  const count = page.getByTestId("count");
-  await expect(count).toHaveText("0");
-  await page.getByTestId("counter").click();
-  await expect(count).toHaveText("1");
-  await page.getByTestId("counter").click();
-  await expect(count).toHaveText("2");
+  // Filtering happens in the browser: it only works once the page has hydrated.
+  await page.getByLabel("Search chatbots by name").fill(`sales ${suffix}`);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(`Sales ${suffix}`);
+  await page.getByLabel("Search chatbots by name").fill("no such bot at all");
+  await expect(rows).toHaveCount(0);
+  await expect(page.getByTestId("no-match")).toBeVisible();
 
   expect(errors).toEqual([]);
+});
+
+test("an organization without chatbots sees the empty state with a call to action", async ({ page }) => {
+  await signIn(page, "/chatbots", emptyOrgUser);
+  await expect(page.getByTestId("empty-state")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Create your first chatbot" })).toHaveAttribute(
+    "href",
+    "/chatbots/new",
+  );
+});
+
+test("the console never ships the API key to the browser", async ({ page }) => {
+  const bodies: string[] = [];
+  page.on("response", async (response) => {
+    try {
+      bodies.push(await response.text());
+    } catch {
+      // redirects and aborted requests have no body
+    }
+  });
+  await signIn(page);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Chatbots" })).toBeVisible();
+  const key = process.env.CHATDECK_E2E_API_KEY ?? "";
+  expect(key).toHaveLength(48);
+  for (const body of bodies) expect(body).not.toContain(key);
 });
 
 test("the stylesheet and favicon are served", async ({ request }) => {

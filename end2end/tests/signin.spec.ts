@@ -34,11 +34,11 @@ test("signing in sets an HttpOnly session cookie and signing out ends it", async
 test("the sign-in form works before the wasm has loaded", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto("/login?next=%2F");
+  await page.goto("/login?next=%2Fchatbots");
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL("/");
+  await expect(page).toHaveURL("/chatbots");
   await expect(page.getByTestId("signed-in-as")).toContainText(admin.email);
   await context.close();
 });

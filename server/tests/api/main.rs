@@ -6,6 +6,7 @@ mod auth;
 mod avatar;
 mod chatbots;
 mod cli;
+mod console;
 mod helpers;
 mod users;
 mod widgets;

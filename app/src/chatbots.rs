@@ -1,0 +1,232 @@
+//! Chatbots in the console: the list page (and, next, the forms). Data comes from server
+//! functions that proxy to the okchat API with the organization's client.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A chatbot as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatbotSummary {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub is_public: bool,
+    pub active: bool,
+    pub primary_color: String,
+    pub secondary_color: String,
+    pub updated_at: String,
+}
+
+impl From<okchat::ChatbotListItem> for ChatbotSummary {
+    fn from(c: okchat::ChatbotListItem) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+            slug: c.slug,
+            is_public: c.is_public,
+            active: c.active,
+            primary_color: c.settings.snippet.primary_color,
+            secondary_color: c.settings.snippet.secondary_color,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// Signed-in users only: their organization's chatbots, newest first.
+#[server]
+pub async fn list_chatbots() -> Result<Vec<ChatbotSummary>, AppError> {
+    let (_, client) = crate::backend::client().await?;
+    let response = client.get_chatbots().await?;
+    Ok(response.chatbots.into_iter().map(Into::into).collect())
+}
+
+/// `2025-01-22T04:30:45.790337+00:00` → `2025-01-22 04:30 UTC`; the same on server and browser,
+/// so hydration never sees a difference.
+pub fn short_timestamp(ts: &str) -> String {
+    match (ts.get(..10), ts.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => ts.to_owned(),
+    }
+}
+
+/// Case-insensitive name match for the search box.
+pub fn matches_search(name: &str, query: &str) -> bool {
+    let query = query.trim().to_lowercase();
+    query.is_empty() || name.to_lowercase().contains(&query)
+}
+
+#[component]
+fn Badge(#[prop(into)] label: String, on: bool, #[prop(into)] on_class: String) -> impl IntoView {
+    let class = if on {
+        format!("rounded-full px-2 py-0.5 text-xs font-medium {on_class}")
+    } else {
+        "rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300".to_owned()
+    };
+    view! { <span class=class>{label}</span> }
+}
+
+#[component]
+fn Swatch(#[prop(into)] color: String, #[prop(into)] label: String) -> impl IntoView {
+    let title = format!("{label} {color}");
+    view! {
+        <span
+            class="inline-block h-5 w-5 rounded border border-slate-300 dark:border-slate-600"
+            style=format!("background-color: {color}")
+            title=title.clone()
+            role="img"
+            aria-label=title
+        ></span>
+    }
+}
+
+#[component]
+fn ChatbotRow(bot: ChatbotSummary) -> impl IntoView {
+    view! {
+        <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="chatbot-row">
+            <td class="px-4 py-3">
+                <A href=format!("/chatbots/{}", bot.id) attr:class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                    {bot.name.clone()}
+                </A>
+            </td>
+            <td class="px-4 py-3 font-mono text-sm text-slate-600 dark:text-slate-400">{bot.slug.clone()}</td>
+            <td class="px-4 py-3">
+                <div class="flex gap-1">
+                    <Badge
+                        label=if bot.is_public { "Public" } else { "Private" }
+                        on=bot.is_public
+                        on_class="bg-sky-100 text-sky-800 dark:bg-sky-900 dark:text-sky-200"
+                    />
+                    <Badge
+                        label=if bot.active { "Active" } else { "Paused" }
+                        on=bot.active
+                        on_class="bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200"
+                    />
+                </div>
+            </td>
+            <td class="px-4 py-3">
+                <div class="flex gap-1">
+                    <Swatch color=bot.primary_color.clone() label="Primary color"/>
+                    <Swatch color=bot.secondary_color.clone() label="Secondary color"/>
+                </div>
+            </td>
+            <td class="px-4 py-3 text-sm text-slate-600 dark:text-slate-400">
+                {short_timestamp(&bot.updated_at)}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn EmptyState() -> impl IntoView {
+    view! {
+        <div class="rounded-lg border border-dashed border-slate-300 p-10 text-center dark:border-slate-700" data-testid="empty-state">
+            <h2 class="text-lg font-semibold">"No chatbots yet"</h2>
+            <p class="mt-2 text-slate-600 dark:text-slate-400">
+                "Create a chatbot, brand its widget and embed it on your site with one script tag."
+            </p>
+            <A href="/chatbots/new" attr:class="mt-4 inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">
+                "Create your first chatbot"
+            </A>
+        </div>
+    }
+}
+
+#[component]
+pub fn ChatbotListPage() -> impl IntoView {
+    let chatbots = Resource::new_blocking(|| (), |_| list_chatbots());
+    let search = RwSignal::new(String::new());
+    view! {
+        <section class="mx-auto max-w-5xl px-4 py-8 sm:px-6">
+            <div class="flex flex-wrap items-center gap-3">
+                <h1 class="text-2xl font-semibold tracking-tight">"Chatbots"</h1>
+                <label for="chatbot-search" class="sr-only">"Search chatbots by name"</label>
+                <input
+                    id="chatbot-search"
+                    type="search"
+                    placeholder="Search by name"
+                    class="ml-auto w-full rounded-md border border-slate-300 bg-white px-3 py-2 sm:w-64 dark:border-slate-700 dark:bg-slate-900"
+                    bind:value=search
+                />
+                <A href="/chatbots/new" attr:class="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">
+                    "New chatbot"
+                </A>
+            </div>
+            <div class="mt-6">
+                <Transition fallback=|| view! { <p class="text-slate-500">"Loading chatbots…"</p> }>
+                    <ErrorBoundary fallback=|errors| {
+                        view! {
+                            <div role="alert" class="rounded-md border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+                                {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join(" ")}
+                            </div>
+                        }
+                    }>
+                        {move || Suspend::new(async move {
+                            chatbots.await.map(|bots| {
+                                if bots.is_empty() {
+                                    return view! { <EmptyState/> }.into_any();
+                                }
+                                let bots = StoredValue::new(bots);
+                                let visible = move || {
+                                    bots.get_value()
+                                        .into_iter()
+                                        .filter(|b| matches_search(&b.name, &search.read()))
+                                        .collect::<Vec<_>>()
+                                };
+                                view! {
+                                    <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+                                        <table class="w-full text-left">
+                                            <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                                                <tr>
+                                                    <th scope="col" class="px-4 py-2">"Name"</th>
+                                                    <th scope="col" class="px-4 py-2">"Slug"</th>
+                                                    <th scope="col" class="px-4 py-2">"Status"</th>
+                                                    <th scope="col" class="px-4 py-2">"Colors"</th>
+                                                    <th scope="col" class="px-4 py-2">"Last update"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                <For each=visible key=|b| b.id.clone() let:bot>
+                                                    <ChatbotRow bot/>
+                                                </For>
+                                            </tbody>
+                                        </table>
+                                        <Show when=move || visible().is_empty()>
+                                            <p class="p-4 text-slate-600 dark:text-slate-400" data-testid="no-match">
+                                                "No chatbot matches “" {move || search.get()} "”."
+                                            </p>
+                                        </Show>
+                                    </div>
+                                }
+                                .into_any()
+                            })
+                        })}
+                    </ErrorBoundary>
+                </Transition>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_shortened_the_same_everywhere() {
+        assert_eq!(
+            short_timestamp("2025-01-22T04:30:45.790337+00:00"),
+            "2025-01-22 04:30 UTC"
+        );
+        assert_eq!(short_timestamp("bad"), "bad");
+    }
+
+    #[test]
+    fn search_ignores_case_and_surrounding_space() {
+        assert!(matches_search("Support Assistant", " support "));
+        assert!(matches_search("Support Assistant", ""));
+        assert!(!matches_search("Support Assistant", "sales"));
+    }
+}
