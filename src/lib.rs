@@ -8,6 +8,7 @@
 
 pub mod chat;
 pub mod chatbot;
+pub mod contrast;
 pub mod conversation;
 pub mod defaults;
 pub mod error;
