@@ -3,8 +3,10 @@
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod chatbot_form;
 pub mod chatbots;
 pub mod error;
+pub mod widget;
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -62,6 +64,10 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| "Page not found.".into_view()>
                         <Route path=StaticSegment("") view=|| view! { <Redirect path="/chatbots"/> }/>
                         <Route path=StaticSegment("chatbots") view=chatbots::ChatbotListPage/>
+                        <Route
+                            path=(StaticSegment("chatbots"), StaticSegment("new"))
+                            view=chatbot_form::NewChatbotPage
+                        />
                         <Route path=StaticSegment("login") view=auth::LoginPage/>
                     </Routes>
                 </main>
