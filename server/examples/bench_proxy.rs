@@ -1,0 +1,119 @@
+//! The console's proxy overhead: the median time of the `list_chatbots` server function (session
+//! check + `okchat::Client` call over loopback HTTP + re-encoding) against calling
+//! `GET /api/external/chatbots` directly, 1,000 sequential calls each after a warm-up, on a
+//! release build with a fresh data directory. Run: `cargo run --release -p server --example
+//! bench_proxy`.
+
+use std::time::{Duration, Instant};
+
+use app::chatbots::ListChatbots;
+use leptos::server_fn::ServerFn;
+use server::config::Config;
+use server::startup::Application;
+
+const CALLS: usize = 1_000;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn time_calls(mut call: impl AsyncFnMut()) -> Vec<Duration> {
+    for _ in 0..100 {
+        call().await;
+    }
+    let mut times = Vec::with_capacity(CALLS);
+    for _ in 0..CALLS {
+        let start = Instant::now();
+        call().await;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    times
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let config = Config {
+        addr: "127.0.0.1:0".parse()?,
+        data_dir: dir.clone(),
+        database_url: Config::default_database_url(&dir),
+        public_url: None,
+        site_root: "target/site".into(),
+        backend: None,
+    };
+    let app = Application::build(config).await?;
+    let base = format!("http://{}", app.local_addr());
+    let store = app.state().store.clone();
+    tokio::spawn(app.run_until_stopped());
+
+    let key = server::orgs::issue_key(&store, "bench")
+        .await?
+        .key
+        .expose()
+        .to_owned();
+    server::users::create_user(&store, "bench", "bench@chatdeck.test", "bench password").await?;
+    let token = server::users::sign_in(&store, "bench@chatdeck.test", "bench password")
+        .await?
+        .expect("signed in")
+        .token;
+    let client = okchat::Client::new(&base, &key);
+    for i in 0..3 {
+        client
+            .create_chatbot(&okchat::CreateChatbot {
+                name: Some(format!("Bench {i}")),
+                ..Default::default()
+            })
+            .await?;
+    }
+
+    let http = reqwest::Client::new();
+    let direct = time_calls(async || {
+        let r = http
+            .get(format!("{base}/api/external/chatbots"))
+            .header("x-api-key", &key)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        r.bytes().await.unwrap();
+    })
+    .await;
+    let proxied = time_calls(async || {
+        let r = http
+            .post(format!("{base}{}", ListChatbots::PATH))
+            .header("cookie", format!("chatdeck_session={token}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        r.bytes().await.unwrap();
+    })
+    .await;
+
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    let (dm, pm) = (percentile(&direct, 0.5), percentile(&proxied, 0.5));
+    println!(
+        "direct API   median {:.0} µs, p95 {:.0} µs",
+        us(dm),
+        us(percentile(&direct, 0.95))
+    );
+    println!(
+        "server fn    median {:.0} µs, p95 {:.0} µs",
+        us(pm),
+        us(percentile(&proxied, 0.95))
+    );
+    println!(
+        "proxy overhead (median difference): {:.0} µs",
+        us(pm) - us(dm)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(())
+}
+
+fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("chatdeck-bench-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
