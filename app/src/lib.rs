@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
-    StaticSegment,
+    ParamSegment, StaticSegment,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -67,6 +67,10 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("chatbots"), StaticSegment("new"))
                             view=chatbot_form::NewChatbotPage
+                        />
+                        <Route
+                            path=(StaticSegment("chatbots"), ParamSegment("id"))
+                            view=chatbot_form::EditChatbotPage
                         />
                         <Route path=StaticSegment("login") view=auth::LoginPage/>
                     </Routes>

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./auth";
+import { createChatbot, signIn } from "./auth";
 
 test("the preview follows typing before anything is saved", async ({ page }) => {
   await signIn(page, "/chatbots/new");
@@ -46,4 +46,50 @@ test("a chatbot created through the form appears in the list", async ({ page }) 
   const row = page.getByTestId("chatbot-row").filter({ hasText: name });
   await expect(row).toBeVisible();
   await expect(row.getByRole("img", { name: "Secondary color #0EA5E9" })).toBeVisible();
+});
+
+test("edits are saved, survive a reload, and are announced", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Editable ${Date.now().toString(36)}` });
+  await signIn(page, `/chatbots/${bot.id}`);
+  await expect(page.getByLabel("Slug", { exact: true })).toHaveValue(bot.slug);
+  await expect(page.getByLabel("Slug", { exact: true })).toHaveAttribute("readonly", "");
+
+  await page.getByLabel("Header", { exact: true }).fill("Edited header");
+  await page.getByLabel("Primary color", { exact: true }).fill("#0F766E");
+  await expect(page.getByTestId("unsaved")).toBeVisible();
+  await expect(page.getByTestId("widget-header")).toHaveCSS("background-color", "rgb(15, 118, 110)");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("saved-toast")).toBeVisible();
+  await expect(page.getByTestId("unsaved")).toHaveCount(0);
+
+  await page.reload();
+  await expect(page.getByLabel("Header", { exact: true })).toHaveValue("Edited header");
+  await expect(page.getByLabel("Primary color", { exact: true })).toHaveValue("#0F766E");
+  await expect(page.getByTestId("widget-header")).toContainText("Edited header");
+});
+
+test("an invalid edit is refused inline and changes nothing", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Guarded ${Date.now().toString(36)}` });
+  await signIn(page, `/chatbots/${bot.id}`);
+  await page.getByLabel("Logo URL", { exact: true }).fill("javascript:alert(1)");
+  await expect(page.getByTestId("error-logo")).not.toBeEmpty();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("saved-toast")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByLabel("Logo URL", { exact: true })).toHaveValue("");
+});
+
+test("deleting asks for confirmation, then removes the chatbot", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Doomed ${Date.now().toString(36)}` });
+  await signIn(page, `/chatbots/${bot.id}`);
+  await page.getByRole("button", { name: "Delete chatbot" }).click();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("button", { name: "Delete chatbot" }).click();
+  await page.getByRole("button", { name: "Delete permanently" }).click();
+  await expect(page).toHaveURL(/\/chatbots$/);
+  await expect(page.getByText(bot.name)).toHaveCount(0);
+  const gone = await request.get(`/api/external/chatbot/${bot.id}`, {
+    headers: { "x-api-key": process.env.CHATDECK_E2E_API_KEY ?? "" },
+  });
+  expect(gone.status()).toBe(404);
 });
