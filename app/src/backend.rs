@@ -41,11 +41,9 @@ fn backend() -> Result<Backend, AppError> {
     use_context::<Backend>().ok_or(AppError::Internal)
 }
 
-/// The session token from the request's cookies.
-fn session_token() -> Option<String> {
-    let parts = use_context::<axum::http::request::Parts>()?;
-    parts
-        .headers
+/// The session token among `headers`' cookies (the server's page guard reads it too).
+pub fn session_token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -53,6 +51,11 @@ fn session_token() -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == SESSION_COOKIE)
         .map(|(_, value)| value.to_owned())
+}
+
+/// The session token of the request being handled.
+fn session_token() -> Option<String> {
+    session_token_in(&use_context::<axum::http::request::Parts>()?.headers)
 }
 
 /// The signed-in user, or `Unauthorized`.

@@ -108,15 +108,7 @@ async fn require_session(
     if open || request.method() != Method::GET {
         return next.run(request).await;
     }
-    let token = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == app::backend::SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned());
+    let token = app::backend::session_token_in(request.headers());
     let signed_in = match token {
         Some(token) => users::session_user(&state.store, &token)
             .await
