@@ -26,8 +26,6 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
-    #[error("{0}")]
-    Unsupported(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
