@@ -31,6 +31,8 @@ pub trait ConsoleBackend: Send + Sync + 'static {
     async fn client(&self, user: &SessionUser) -> Result<okchat::Client, AppError>;
     /// Whether the session cookie must be `Secure` (the console is served over https).
     fn secure_cookies(&self) -> bool;
+    /// The console's public origin (`CHATDECK_PUBLIC_URL`), if configured.
+    fn public_url(&self) -> Option<String>;
 }
 
 pub type Backend = Arc<dyn ConsoleBackend>;
@@ -56,6 +58,27 @@ pub fn session_token_in(headers: &axum::http::HeaderMap) -> Option<String> {
 /// The session token of the request being handled.
 fn session_token() -> Option<String> {
     session_token_in(&use_context::<axum::http::request::Parts>()?.headers)
+}
+
+/// The origin browsers reach the console at: the configured public URL, else the request's
+/// `Host` (with `X-Forwarded-Proto` when a proxy sets it).
+pub fn console_origin() -> String {
+    if let Some(url) = backend().ok().and_then(|b| b.public_url()) {
+        return url;
+    }
+    let Some(parts) = use_context::<axum::http::request::Parts>() else {
+        return String::new();
+    };
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let host = header("host").unwrap_or_else(|| "localhost".into());
+    let scheme = header("x-forwarded-proto").unwrap_or_else(|| "http".into());
+    format!("{scheme}://{host}")
 }
 
 /// The signed-in user, or `Unauthorized`.

@@ -1,112 +1,98 @@
-//! Creating a chatbot: the form, validated in the browser with okchat's rules on every
-//! keystroke and again by the API, beside the live widget preview drawn from the draft.
+//! Creating and editing a chatbot: the form, validated in the browser with okchat's rules on
+//! every keystroke and again by the API, beside the live widget preview drawn from the draft.
+//! The server functions here proxy to the backend API; they never touch a database.
 
 use std::collections::BTreeMap;
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use leptos_router::params::Params;
-use okchat::validate::Validate;
-use okchat::{contrast, defaults, HexColor, SettingsInput, Slug, SnippetInput};
+use okchat::Slug;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::widget::{ChatWidget, WidgetLook};
+use crate::fields::{ColorField, Field, NumberField, SelectField, Toggle};
+use crate::form::{
+    embed_snippet, path_of, ChatbotForm, VoiceKind, LANGUAGES, MODELS, VOICE_FIELDS,
+};
+use crate::preview::{EmbedCard, Preview};
+use crate::widget::WidgetLook;
 
-/// The form's fields as the browser posts them (`input[name]`, …).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ChatbotForm {
-    pub name: String,
-    pub slug: String,
-    pub description: String,
-    pub header: String,
-    pub widget_name: String,
-    pub slogan: String,
-    pub logo: String,
-    pub primary_color: String,
-    pub secondary_color: String,
-    pub greeting: String,
-    /// A checkbox: present when ticked.
-    pub is_public: Option<String>,
+/// What the edit page needs: the form, the avatar, and where the widget script is served.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditData {
+    pub id: String,
+    pub form: ChatbotForm,
+    pub avatar: Option<String>,
+    /// The URL of the embeddable widget's loader script.
+    pub script_url: String,
 }
 
-impl ChatbotForm {
-    /// The Create Chatbot body; empty optional fields are left to the API's defaults.
-    pub fn to_create(&self) -> okchat::CreateChatbot {
-        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-        okchat::CreateChatbot {
-            name: Some(self.name.clone()),
-            slug: some(&self.slug),
-            description: Some(self.description.clone()),
-            is_public: Some(self.is_public.is_some()),
-            settings: Some(SettingsInput {
-                greeting: some(&self.greeting),
-                snippet: Some(SnippetInput {
-                    name: some(&self.widget_name),
-                    header: some(&self.header),
-                    slogan: some(&self.slogan),
-                    logo: Some(self.logo.trim().to_owned()),
-                    primary_color: Some(self.primary_color.clone()),
-                    secondary_color: Some(self.secondary_color.clone()),
-                }),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }
+/// Field errors from one of the API's sub-resources, moved under the form's prefix.
+#[cfg(feature = "ssr")]
+fn under(prefix: &'static str) -> impl Fn(okchat::ClientError) -> AppError {
+    move |error| match AppError::from(error) {
+        AppError::Validation { message, fields } => AppError::Validation {
+            message,
+            fields: fields
+                .into_iter()
+                .map(|(k, v)| (format!("{prefix}.{k}"), v))
+                .collect(),
+        },
+        other => other,
     }
 }
 
-impl ChatbotForm {
-    /// The Update Chatbot merge patch setting every field the form shows (not the slug).
-    pub fn to_update(&self) -> okchat::UpdateChatbot {
-        let create = self.to_create();
-        okchat::UpdateChatbot {
-            name: create.name,
-            description: create.description,
-            is_public: create.is_public,
-            settings: create.settings.map(|mut s| {
-                s.greeting = Some(self.greeting.clone());
-                s
-            }),
-            ..Default::default()
-        }
-    }
-
-    /// The form filled from a stored chatbot.
-    pub fn from_chatbot(c: &okchat::Chatbot) -> Self {
-        let s = &c.settings.snippet;
-        Self {
-            name: c.name.clone(),
-            slug: c.slug.clone(),
-            description: c.description.clone(),
-            header: s.header.clone(),
-            widget_name: s.name.clone(),
-            slogan: s.slogan.clone(),
-            logo: s.logo.clone(),
-            primary_color: s.primary_color.clone(),
-            secondary_color: s.secondary_color.clone(),
-            greeting: c.settings.greeting.clone(),
-            is_public: c.is_public.then(|| "on".into()),
-        }
+/// Rejects a form that okchat's rules refuse, before anything is sent.
+#[cfg(feature = "ssr")]
+fn check(form: &ChatbotForm, create: bool) -> Result<(), AppError> {
+    let fields = form.errors(create);
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation {
+            message: "Some fields are invalid.".into(),
+            fields,
+        })
     }
 }
 
-/// Signed-in users only: one chatbot of their organization, as the edit form shows it.
+/// Signed-in users only: one chatbot of their organization, as the edit page shows it.
 #[server]
-pub async fn get_chatbot_form(id: String) -> Result<ChatbotForm, AppError> {
+pub async fn get_chatbot_form(id: String) -> Result<EditData, AppError> {
     let (_, client) = crate::backend::client().await?;
     let chatbot = client.get_chatbot_details(&id).await?.chatbot;
-    Ok(ChatbotForm::from_chatbot(&chatbot))
+    Ok(EditData {
+        form: ChatbotForm::from_chatbot(&chatbot),
+        avatar: chatbot.settings.avatar.clone(),
+        script_url: format!("{}/widget.js", crate::backend::console_origin()),
+        id: chatbot.id,
+    })
 }
 
-/// Signed-in users only: saves the form over the chatbot (a merge patch of the shown fields).
+/// Signed-in users only: saves the form over the chatbot. Everything is checked first; then
+/// the chatbot (a merge patch of the shown fields), the widget language and the voice agent
+/// are saved, each only when it changed.
 #[server]
 pub async fn update_chatbot(id: String, input: ChatbotForm) -> Result<(), AppError> {
-    let patch = input.to_update();
-    patch.validate()?;
+    check(&input, false)?;
     let (_, client) = crate::backend::client().await?;
-    client.update_chatbot(&id, &patch).await?;
+    let before = ChatbotForm::from_chatbot(&client.get_chatbot_details(&id).await?.chatbot);
+    client.update_chatbot(&id, &input.to_update()).await?;
+    if input.language != before.language {
+        client
+            .chat_widget(&id, &input.to_chat_widget())
+            .await
+            .map_err(under("chat_widget"))?;
+    }
+    if input.voice != before.voice {
+        let patch = crate::form::voice_patch(&before.to_voice()?, &input.to_voice()?);
+        client
+            .voice_agent_raw(&id, &patch)
+            .await
+            .map_err(under("voice"))?;
+    }
     Ok(())
 }
 
@@ -119,157 +105,102 @@ pub async fn delete_chatbot(id: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Signed-in users only: creates a chatbot in their organization through the API.
+/// Signed-in users only: creates a chatbot in their organization through the API, then sets
+/// its widget language and voice agent when the form gives them.
 #[server]
 pub async fn create_chatbot(input: ChatbotForm) -> Result<String, AppError> {
-    let body = input.to_create();
-    body.validate()?;
+    check(&input, true)?;
     let (_, client) = crate::backend::client().await?;
-    let created = client.create_chatbot(&body).await?;
+    let created = client.create_chatbot(&input.to_create()).await?.chatbot;
+    if input.language != okchat::defaults::LANGUAGE {
+        client
+            .chat_widget(&created.id, &input.to_chat_widget())
+            .await
+            .map_err(under("chat_widget"))?;
+    }
+    if !input.voice.is_empty() {
+        client
+            .voice_agent(&created.id, &input.to_voice()?)
+            .await
+            .map_err(under("voice"))?;
+    }
     leptos_axum::redirect("/chatbots");
-    Ok(created.chatbot.id)
+    Ok(created.id)
 }
 
-/// Which API path each form field reports under.
-const FIELD_PATHS: [(&str, &str); 10] = [
-    ("name", "name"),
-    ("slug", "slug"),
-    ("description", "description"),
-    ("header", "settings.snippet.header"),
-    ("widget_name", "settings.snippet.name"),
-    ("slogan", "settings.snippet.slogan"),
-    ("logo", "settings.snippet.logo"),
-    ("primary_color", "settings.snippet.primaryColor"),
-    ("secondary_color", "settings.snippet.secondaryColor"),
-    ("greeting", "settings.greeting"),
-];
+/// Largest avatar accepted, as the API's own limit.
+pub const AVATAR_MAX_BYTES: usize = 2 * 1024 * 1024;
 
-fn path_of(field: &str) -> &'static str {
-    FIELD_PATHS
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map(|(_, p)| *p)
-        .unwrap_or("")
-}
-
-const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
-
-#[component]
-fn Field(
-    /// The form field (`name`, `primary_color`, …); ids and names derive from it.
-    field: &'static str,
-    /// The visible label.
-    label: &'static str,
-    value: RwSignal<String>,
-    /// The reason the value is refused, if it is.
-    #[prop(into)]
-    error: Signal<Option<String>>,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] multiline: bool,
-    #[prop(optional)] readonly: bool,
-) -> impl IntoView {
-    let id = format!("field-{field}");
-    let error_id = format!("{id}-error");
-    let name = format!("input[{field}]");
-    let control = if multiline {
-        view! {
-            <textarea
-                id=id.clone()
-                name=name
-                rows="3"
-                class=INPUT
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id.clone()
-                bind:value=value
-            ></textarea>
+/// Signed-in users only: uploads an avatar image (multipart fields `id` and `avatar`) through
+/// Chatbot Avatar; returns the stored image's URL.
+#[server(input = MultipartFormData)]
+pub async fn upload_avatar(data: MultipartData) -> Result<String, AppError> {
+    let (_, client) = crate::backend::client().await?;
+    let bad = |message: &str| AppError::Validation {
+        message: message.to_owned(),
+        fields: BTreeMap::from([("settings.avatar".to_owned(), message.to_owned())]),
+    };
+    let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+    let (mut id, mut file) = (None, None);
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| bad("The upload was interrupted."))?
+    {
+        let name = field.name().map(str::to_owned);
+        match name.as_deref() {
+            Some("id") => id = Some(field.text().await.map_err(|_| bad("Bad chatbot id."))?),
+            Some("avatar") => {
+                let name = field.file_name().unwrap_or("avatar").to_owned();
+                let content_type = field.content_type().map(|m| m.to_string());
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|_| bad("The upload was interrupted."))?
+                {
+                    bytes.extend_from_slice(&chunk);
+                    if bytes.len() > AVATAR_MAX_BYTES {
+                        return Err(bad("The image is larger than 2 MB."));
+                    }
+                }
+                file = Some(okchat::UploadFile {
+                    file_name: name,
+                    content_type,
+                    bytes,
+                });
+            }
+            _ => {}
         }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=id.clone()
-                name=name
-                type="text"
-                readonly=readonly
-                class=INPUT
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id.clone()
-                bind:value=value
-            />
-        }
-        .into_any()
-    };
-    view! {
-        <div>
-            <label for=id class="block text-sm font-medium">{label}</label>
-            {control}
-            {hint.map(|h| view! { <p class="mt-1 text-xs text-slate-500 dark:text-slate-400">{h}</p> })}
-            <p id=error_id class="mt-1 min-h-4 text-sm text-red-700 dark:text-red-400" data-testid=format!("error-{field}")>
-                {move || error.get()}
-            </p>
-        </div>
     }
+    let id = id.ok_or_else(|| bad("Bad chatbot id."))?;
+    let file = file
+        .filter(|f| !f.bytes.is_empty())
+        .ok_or_else(|| bad("Choose an image first."))?;
+    let chatbot = client
+        .chatbot_avatar(&id, file)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Validation { message, .. } => bad(&message),
+            other => other,
+        })?
+        .chatbot;
+    chatbot.settings.avatar.ok_or(AppError::Internal)
 }
 
-#[component]
-fn ColorField(
-    field: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    let id = format!("field-{field}");
-    let error_id = format!("{id}-error");
-    // The picker needs #rrggbb; #rgb is widened, anything else shows the last good colour.
-    let picker_value = move || {
-        HexColor::parse(&value.read())
-            .map(|c| {
-                let (r, g, b) = c.rgb();
-                format!("#{r:02x}{g:02x}{b:02x}")
-            })
-            .unwrap_or_else(|_| "#000000".into())
+/// Signed-in users only: removes the chatbot's avatar.
+#[server]
+pub async fn remove_avatar(id: String) -> Result<(), AppError> {
+    let (_, client) = crate::backend::client().await?;
+    let patch = okchat::UpdateChatbot {
+        settings: Some(okchat::SettingsInput {
+            avatar: Some(None),
+            ..Default::default()
+        }),
+        ..Default::default()
     };
-    let contrast = move || {
-        HexColor::parse(&value.read()).ok().map(|c| {
-            let (ratio, pass) = contrast::widget_text_contrast(&c);
-            (format!("{ratio:.1}:1"), pass)
-        })
-    };
-    view! {
-        <div>
-            <label for=id.clone() class="block text-sm font-medium">{label}</label>
-            <div class="mt-1 flex items-center gap-2">
-                <input
-                    type="color"
-                    class="h-10 w-12 cursor-pointer rounded border border-slate-300 bg-white p-1 dark:border-slate-700"
-                    aria-label=format!("Color picker for the {}", label.to_lowercase().replace(" color", ""))
-                    prop:value=picker_value
-                    on:input=move |ev| value.set(event_target_value(&ev).to_uppercase())
-                />
-                <input
-                    id=id
-                    name=format!("input[{field}]")
-                    type="text"
-                    class="block w-32 rounded-md border border-slate-300 bg-white px-3 py-2 font-mono dark:border-slate-700 dark:bg-slate-900"
-                    aria-invalid=move || error.get().is_some().to_string()
-                    aria-describedby=error_id.clone()
-                    bind:value=value
-                />
-                {move || contrast().map(|(ratio, pass)| view! {
-                    <span
-                        class=if pass { "rounded bg-emerald-100 px-2 py-1 text-xs font-medium text-emerald-800" } else { "rounded bg-amber-100 px-2 py-1 text-xs font-medium text-amber-900" }
-                        data-testid=format!("contrast-{field}")
-                        title="WCAG contrast of the widget's text on this colour"
-                    >
-                        {ratio} " " {if pass { "AA pass" } else { "AA fail" }}
-                    </span>
-                })}
-            </div>
-            <p id=error_id class="mt-1 min-h-4 text-sm text-red-700 dark:text-red-400" data-testid=format!("error-{field}")>
-                {move || error.get()}
-            </p>
-        </div>
-    }
+    client.update_chatbot(&id, &patch).await?;
+    Ok(())
 }
 
 /// The form's state: one signal per field.
@@ -278,70 +209,106 @@ struct Draft {
     name: RwSignal<String>,
     slug: RwSignal<String>,
     description: RwSignal<String>,
+    is_public: RwSignal<bool>,
+    tone: RwSignal<String>,
+    style: RwSignal<String>,
+    model: RwSignal<String>,
+    prompt: RwSignal<String>,
+    greeting: RwSignal<String>,
+    tools: RwSignal<bool>,
+    lead_capture: RwSignal<bool>,
     header: RwSignal<String>,
     widget_name: RwSignal<String>,
     slogan: RwSignal<String>,
     logo: RwSignal<String>,
     primary: RwSignal<String>,
     secondary: RwSignal<String>,
-    greeting: RwSignal<String>,
-    is_public: RwSignal<bool>,
+    language: RwSignal<String>,
+    /// One per [`VOICE_FIELDS`] entry, in order.
+    voice: [RwSignal<String>; VOICE_FIELDS.len()],
+    /// The uploaded avatar, shown in the preview (saved on its own, not by the form).
+    avatar: RwSignal<Option<String>>,
 }
 
 impl Draft {
-    fn new(form: &ChatbotForm) -> Self {
+    fn new(form: &ChatbotForm, avatar: Option<String>) -> Self {
+        let s = |v: &String| RwSignal::new(v.clone());
         Self {
-            name: RwSignal::new(form.name.clone()),
-            slug: RwSignal::new(form.slug.clone()),
-            description: RwSignal::new(form.description.clone()),
-            header: RwSignal::new(form.header.clone()),
-            widget_name: RwSignal::new(form.widget_name.clone()),
-            slogan: RwSignal::new(form.slogan.clone()),
-            logo: RwSignal::new(form.logo.clone()),
-            primary: RwSignal::new(form.primary_color.clone()),
-            secondary: RwSignal::new(form.secondary_color.clone()),
-            greeting: RwSignal::new(form.greeting.clone()),
+            name: s(&form.name),
+            slug: s(&form.slug),
+            description: s(&form.description),
             is_public: RwSignal::new(form.is_public.is_some()),
+            tone: s(&form.tone),
+            style: s(&form.style),
+            model: s(&form.model),
+            prompt: s(&form.prompt),
+            greeting: s(&form.greeting),
+            tools: RwSignal::new(form.is_tool_enabled.is_some()),
+            lead_capture: RwSignal::new(form.is_request_user_info_enabled.is_some()),
+            header: s(&form.header),
+            widget_name: s(&form.widget_name),
+            slogan: s(&form.slogan),
+            logo: s(&form.logo),
+            primary: s(&form.primary_color),
+            secondary: s(&form.secondary_color),
+            language: s(&form.language),
+            voice: VOICE_FIELDS
+                .map(|f| RwSignal::new(form.voice.get(f.key).cloned().unwrap_or_default())),
+            avatar: RwSignal::new(avatar),
         }
     }
 
     fn form_untracked(&self) -> ChatbotForm {
-        leptos::prelude::untrack(|| self.form())
+        untrack(|| self.form())
     }
 
     fn form(&self) -> ChatbotForm {
+        let on = |b: RwSignal<bool>| b.get().then(|| "on".to_owned());
         ChatbotForm {
             name: self.name.get(),
             slug: self.slug.get(),
             description: self.description.get(),
+            is_public: on(self.is_public),
+            tone: self.tone.get(),
+            style: self.style.get(),
+            model: self.model.get(),
+            prompt: self.prompt.get(),
+            greeting: self.greeting.get(),
+            is_tool_enabled: on(self.tools),
+            is_request_user_info_enabled: on(self.lead_capture),
             header: self.header.get(),
             widget_name: self.widget_name.get(),
             slogan: self.slogan.get(),
             logo: self.logo.get(),
             primary_color: self.primary.get(),
             secondary_color: self.secondary.get(),
-            greeting: self.greeting.get(),
-            is_public: self.is_public.get().then(|| "on".into()),
+            language: self.language.get(),
+            voice: VOICE_FIELDS
+                .iter()
+                .zip(self.voice)
+                .map(|(f, v)| (f.key.to_owned(), v.get()))
+                .filter(|(_, v)| !v.trim().is_empty())
+                .collect(),
         }
     }
 
     fn look(self) -> Signal<WidgetLook> {
+        let or_name = move |s: RwSignal<String>| {
+            if s.read().is_empty() {
+                self.name.get()
+            } else {
+                s.get()
+            }
+        };
         Signal::derive(move || WidgetLook {
-            name: if self.widget_name.read().is_empty() {
-                self.name.get()
-            } else {
-                self.widget_name.get()
-            },
-            header: if self.header.read().is_empty() {
-                self.name.get()
-            } else {
-                self.header.get()
-            },
+            name: or_name(self.widget_name),
+            header: or_name(self.header),
             slogan: self.slogan.get(),
             logo: self.logo.get(),
             primary_color: self.primary.get(),
             secondary_color: self.secondary.get(),
             greeting: self.greeting.get(),
+            avatar: self.avatar.get().unwrap_or_default(),
         })
     }
 }
@@ -356,27 +323,24 @@ struct Errors {
 }
 
 impl Errors {
-    fn new(
-        local: Memo<BTreeMap<String, String>>,
-        server: Signal<BTreeMap<String, String>>,
-    ) -> Self {
+    fn new(draft: Draft, create: bool, server: Signal<BTreeMap<String, String>>) -> Self {
         Self {
-            local,
+            local: Memo::new(move |_| draft.form().errors(create)),
             server,
             submitted: RwSignal::new(false),
         }
     }
 
-    fn for_field(self, field: &'static str, value: RwSignal<String>) -> Signal<Option<String>> {
+    fn for_field(self, field: &str, value: RwSignal<String>) -> Signal<Option<String>> {
+        let path = path_of(field);
         Signal::derive(move || {
-            let path = path_of(field);
             let shown = self.submitted.get() || !value.read().is_empty();
             self.local
                 .read()
-                .get(path)
+                .get(&path)
                 .cloned()
                 .filter(|_| shown)
-                .or_else(|| self.server.read().get(path).cloned())
+                .or_else(|| self.server.read().get(&path).cloned())
         })
     }
 
@@ -398,11 +362,16 @@ fn field_errors(value: Option<Result<impl Sized, AppError>>) -> BTreeMap<String,
 
 fn banner_text(value: Option<Result<impl Sized, AppError>>) -> Option<String> {
     match value {
-        Some(Err(AppError::Validation { fields, .. })) if !fields.is_empty() => None,
+        Some(Err(AppError::Validation { fields, .. })) if !fields.is_empty() => {
+            Some("Some fields need attention; see the messages beside them.".into())
+        }
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
     }
 }
+
+const SECTION: &str = "space-y-2 rounded-lg border border-slate-200 bg-white p-4 sm:p-5 dark:border-slate-800 dark:bg-slate-900";
+const LEGEND: &str = "px-1 text-base font-semibold";
 
 #[component]
 fn DraftFields(
@@ -419,57 +388,98 @@ fn DraftFields(
     } else {
         "Lowercase letters, digits and dashes; suggested from the name."
     };
+    let e = move |field: &str, value| errors.for_field(field, value);
     view! {
-        <Field field="name" label="Name" value=draft.name error=errors.for_field("name", draft.name)/>
-        <div on:input=move |_| {
-            if let Some(callback) = on_slug_input {
-                callback.run(());
-            }
-        }>
-            <Field field="slug" label="Slug" value=draft.slug error=errors.for_field("slug", draft.slug) hint=slug_hint readonly=slug_locked/>
-        </div>
-        <Field field="description" label="Description" value=draft.description error=errors.for_field("description", draft.description) multiline=true/>
-        <div class="flex items-center gap-2 py-2">
-            <input id="field-is_public" type="checkbox" name="input[is_public]" bind:checked=draft.is_public class="h-4 w-4"/>
-            <label for="field-is_public" class="text-sm font-medium">"Public (anyone with the embed code can chat)"</label>
-        </div>
-        <h2 class="pt-4 text-lg font-semibold">"Chat widget"</h2>
-        <Field field="header" label="Header" value=draft.header error=errors.for_field("header", draft.header)/>
-        <Field field="widget_name" label="Widget name" value=draft.widget_name error=errors.for_field("widget_name", draft.widget_name)/>
-        <Field field="slogan" label="Slogan" value=draft.slogan error=errors.for_field("slogan", draft.slogan)/>
-        <Field field="logo" label="Logo URL" value=draft.logo error=errors.for_field("logo", draft.logo) hint="An https:// image URL."/>
-        <ColorField field="primary_color" label="Primary color" value=draft.primary error=errors.for_field("primary_color", draft.primary)/>
-        <ColorField field="secondary_color" label="Secondary color" value=draft.secondary error=errors.for_field("secondary_color", draft.secondary)/>
-        <Field field="greeting" label="Greeting" value=draft.greeting error=errors.for_field("greeting", draft.greeting) multiline=true/>
+        <fieldset class=SECTION>
+            <legend class=LEGEND>"Basics"</legend>
+            <Field field="name" label="Name" value=draft.name error=e("name", draft.name)/>
+            <div on:input=move |_| {
+                if let Some(callback) = on_slug_input {
+                    callback.run(());
+                }
+            }>
+                <Field field="slug" label="Slug" value=draft.slug error=e("slug", draft.slug) hint=slug_hint readonly=slug_locked/>
+            </div>
+            <Field field="description" label="Description" value=draft.description error=e("description", draft.description) rows=2 max_chars=okchat::validate::DESCRIPTION_MAX/>
+            <Toggle field="is_public" label="Public" value=draft.is_public hint="Anyone with the embed code can chat with it."/>
+        </fieldset>
+        <fieldset class=SECTION>
+            <legend class=LEGEND>"Behaviour"</legend>
+            <Field field="model" label="Model" value=draft.model error=e("model", draft.model) suggestions=&MODELS hint="The language model that writes the answers."/>
+            <div class="grid gap-x-4 sm:grid-cols-2">
+                <Field field="tone" label="Tone" value=draft.tone error=e("tone", draft.tone) suggestions=&["Professional", "Friendly", "Casual", "Formal", "Playful"]/>
+                <Field field="style" label="Style" value=draft.style error=e("style", draft.style) suggestions=&["Friendly", "Concise", "Detailed", "Empathetic", "Technical"]/>
+            </div>
+            <Field field="prompt" label="Prompt" value=draft.prompt error=e("prompt", draft.prompt) rows=8 max_chars=okchat::validate::PROMPT_MAX hint="Instructions the model follows in every conversation."/>
+            <Field field="greeting" label="Greeting" value=draft.greeting error=e("greeting", draft.greeting) rows=2 max_chars=okchat::validate::GREETING_MAX/>
+            <Toggle field="is_tool_enabled" label="Tools" value=draft.tools hint="Let the chatbot call its enabled tools while answering."/>
+            <Toggle field="is_request_user_info_enabled" label="Lead capture" value=draft.lead_capture hint="Ask visitors for their name and email during the conversation."/>
+        </fieldset>
+        <fieldset class=SECTION>
+            <legend class=LEGEND>"Chat widget"</legend>
+            <div class="grid gap-x-4 sm:grid-cols-2">
+                <Field field="header" label="Header" value=draft.header error=e("header", draft.header) placeholder="The chatbot's name"/>
+                <Field field="widget_name" label="Widget name" value=draft.widget_name error=e("widget_name", draft.widget_name) placeholder="The chatbot's name"/>
+            </div>
+            <Field field="slogan" label="Slogan" value=draft.slogan error=e("slogan", draft.slogan)/>
+            <Field field="logo" label="Logo URL" value=draft.logo error=e("logo", draft.logo) hint="An https:// image URL."/>
+            <div class="grid gap-x-4 sm:grid-cols-2">
+                <ColorField field="primary_color" label="Primary color" value=draft.primary error=e("primary_color", draft.primary) contrast=true/>
+                <ColorField field="secondary_color" label="Secondary color" value=draft.secondary error=e("secondary_color", draft.secondary) contrast=true/>
+            </div>
+            <SelectField field="language" label="Widget language" value=draft.language error=e("language", draft.language) options=&LANGUAGES/>
+        </fieldset>
+        <VoiceSection draft errors/>
     }
     .into_any()
 }
 
+/// Every voice agent field: labels as text, numbers as slider + number, colours as pickers.
 #[component]
-fn Preview(draft: Draft) -> impl IntoView {
+fn VoiceSection(draft: Draft, errors: Errors) -> impl IntoView {
+    let any_set = draft.voice.iter().any(|v| !v.read_untracked().is_empty());
+    let fields = VOICE_FIELDS
+        .iter()
+        .zip(draft.voice)
+        .map(|(f, value)| {
+            let field = format!("voice.{}", f.key);
+            let error = errors.for_field(&field, value);
+            match f.kind {
+                VoiceKind::Text | VoiceKind::Url => view! {
+                    <Field field label=f.label value error placeholder=if f.kind == VoiceKind::Url { "https://…" } else { "Default" }/>
+                }
+                .into_any(),
+                VoiceKind::Color => view! {
+                    <ColorField field label=f.label value error placeholder="Default"/>
+                }
+                .into_any(),
+                VoiceKind::Number { min, max, step, default } => view! {
+                    <NumberField field label=f.label value error min max step default/>
+                }
+                .into_any(),
+            }
+        })
+        .collect_view();
     view! {
-        <aside class="lg:sticky lg:top-6 lg:self-start">
-            <h2 class="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">"Live preview"</h2>
-            <div class="rounded-xl border border-slate-200 bg-slate-100 p-4 dark:border-slate-800 dark:bg-slate-800">
-                <ChatWidget look=draft.look() open=Signal::stored(true)/>
-            </div>
-        </aside>
+        <details class="group rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" open=any_set data-testid="voice-section">
+            <summary class="cursor-pointer list-none rounded-lg p-4 font-semibold sm:px-5">
+                "Voice agent"
+                <span class="ml-2 text-sm font-normal text-slate-600 dark:text-slate-400">"(optional; empty fields use the defaults)"</span>
+            </summary>
+            <div class="grid gap-x-4 px-4 pb-4 sm:grid-cols-2 sm:px-5">{fields}</div>
+        </details>
     }
     .into_any()
 }
 
 const SUBMIT: &str = "rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
+const PAGE_GRID: &str =
+    "mt-6 grid gap-8 lg:grid-cols-[minmax(0,1fr)_24rem] xl:grid-cols-[minmax(0,1fr)_28rem]";
 
 #[component]
 pub fn NewChatbotPage() -> impl IntoView {
     let create = ServerAction::<CreateChatbot>::new();
-    let draft = Draft::new(&ChatbotForm {
-        slogan: defaults::SLOGAN.into(),
-        primary_color: defaults::PRIMARY_COLOR.into(),
-        secondary_color: defaults::SECONDARY_COLOR.into(),
-        greeting: defaults::GREETING.into(),
-        ..Default::default()
-    });
+    let draft = Draft::new(&ChatbotForm::new_defaults(), None);
     // The slug follows the name until someone types in the slug field.
     let slug_edited = RwSignal::new(false);
     Effect::new(move |_| {
@@ -483,29 +493,27 @@ pub fn NewChatbotPage() -> impl IntoView {
             draft.slug.set(suggested);
         }
     });
-    let local = Memo::new(move |_| match draft.form().to_create().validate() {
-        Ok(()) => BTreeMap::new(),
-        Err(errors) => errors.0,
-    });
     let errors = Errors::new(
-        local,
+        draft,
+        true,
         Signal::derive(move || field_errors(create.value().get())),
     );
     view! {
-        <section class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+        <section class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
             <h1 class="text-2xl font-semibold tracking-tight">"New chatbot"</h1>
-            <div class="mt-6 grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
-                <ActionForm action=create attr:class="space-y-2" on:submit:capture=move |ev| errors.gate(ev)>
+            <div class=PAGE_GRID>
+                <ActionForm action=create attr:class="space-y-6" on:submit:capture=move |ev| errors.gate(ev)>
                     <DraftFields
                         draft
                         errors
                         slug_locked=false
                         on_slug_input=Callback::new(move |()| slug_edited.set(true))
                     />
+                    <p class="text-sm text-slate-600 dark:text-slate-400">"You can upload an avatar and copy the embed code once the chatbot exists."</p>
                     <p role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">{move || banner_text(create.value().get())}</p>
                     <button type="submit" class=SUBMIT disabled=move || create.pending().get()>"Create chatbot"</button>
                 </ActionForm>
-                <Preview draft/>
+                <Preview look=draft.look()/>
             </div>
         </section>
     }
@@ -530,14 +538,14 @@ pub fn EditChatbotPage() -> impl IntoView {
     };
     let chatbot = Resource::new_blocking(id, get_chatbot_form);
     view! {
-        <Suspense fallback=|| view! { <p class="p-8 text-slate-500">"Loading chatbot…"</p> }>
+        <Suspense fallback=|| view! { <p class="p-8 text-slate-600">"Loading chatbot…"</p> }>
             <ErrorBoundary fallback=|errors| view! {
-                <div role="alert" class="m-8 rounded-md border border-red-300 bg-red-50 p-4 text-red-800">
+                <div role="alert" class="m-8 rounded-md border border-red-300 bg-red-50 p-4 text-red-800" data-testid="page-error">
                     {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join(" ")}
                 </div>
             }>
                 {move || Suspend::new(async move {
-                    chatbot.await.map(|form| view! { <EditForm id=id() form/> })
+                    chatbot.await.map(|data| view! { <EditForm data/> })
                 })}
             </ErrorBoundary>
         </Suspense>
@@ -546,17 +554,20 @@ pub fn EditChatbotPage() -> impl IntoView {
 }
 
 #[component]
-fn EditForm(id: String, form: ChatbotForm) -> impl IntoView {
+fn EditForm(data: EditData) -> impl IntoView {
     let update = ServerAction::<UpdateChatbot>::new();
     let delete = ServerAction::<DeleteChatbot>::new();
-    let draft = Draft::new(&form);
+    let EditData {
+        id,
+        form,
+        avatar,
+        script_url,
+    } = data;
+    let draft = Draft::new(&form, avatar);
     let saved_form = RwSignal::new(form);
-    let local = Memo::new(move |_| match draft.form().to_update().validate() {
-        Ok(()) => BTreeMap::new(),
-        Err(errors) => errors.0,
-    });
     let errors = Errors::new(
-        local,
+        draft,
+        false,
         Signal::derive(move || field_errors(update.value().get())),
     );
     let dirty = Memo::new(move |_| draft.form() != saved_form.get());
@@ -579,35 +590,41 @@ fn EditForm(id: String, form: ChatbotForm) -> impl IntoView {
     }
     let confirming = RwSignal::new(false);
     let id = StoredValue::new(id);
-    let title = form_title(&saved_form.get_untracked().name);
+    let title = format!("Edit {}", saved_form.get_untracked().name);
+    let snippet =
+        Signal::derive(move || embed_snippet(&script_url, &id.get_value(), &draft.form()));
     view! {
-        <section class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+        <section class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
             <div class="flex flex-wrap items-center gap-3">
                 <h1 class="text-2xl font-semibold tracking-tight">{title}</h1>
                 <Show when=move || dirty.get()>
                     <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900" data-testid="unsaved">"Unsaved changes"</span>
                 </Show>
             </div>
-            <div class="mt-6 grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
-                <div>
-                    <ActionForm action=update attr:class="space-y-2" on:submit:capture=move |ev| errors.gate(ev)>
+            <div class=PAGE_GRID>
+                <div class="min-w-0">
+                    <ActionForm action=update attr:class="space-y-6" on:submit:capture=move |ev| errors.gate(ev)>
                         <input type="hidden" name="id" value=id.get_value()/>
                         <DraftFields draft errors slug_locked=true/>
                         <p role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">{move || banner_text(update.value().get())}</p>
-                        <button type="submit" class=SUBMIT disabled=move || update.pending().get()>"Save changes"</button>
+                        <div class="flex flex-wrap items-center gap-3">
+                            <button type="submit" class=SUBMIT disabled=move || update.pending().get()>"Save changes"</button>
+                            <div role="status" aria-live="polite" class="min-h-6">
+                                <Show when=saved>
+                                    <span class="rounded-md bg-emerald-100 px-3 py-1 text-sm font-medium text-emerald-900" data-testid="saved-toast">"Saved"</span>
+                                </Show>
+                            </div>
+                        </div>
                     </ActionForm>
-                    <div role="status" aria-live="polite" class="mt-3 min-h-6">
-                        <Show when=saved>
-                            <span class="rounded-md bg-emerald-100 px-3 py-1 text-sm font-medium text-emerald-900" data-testid="saved-toast">"Saved"</span>
-                        </Show>
-                    </div>
+                    <AvatarCard id=id.get_value() avatar=draft.avatar/>
+                    <EmbedCard snippet/>
                     <div class="mt-10 rounded-lg border border-red-200 p-4 dark:border-red-900">
                         <h2 class="font-semibold text-red-800 dark:text-red-300">"Delete this chatbot"</h2>
                         <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">"Its knowledge base, conversations and files are deleted too. This cannot be undone."</p>
                         <Show
                             when=move || confirming.get()
                             fallback=move || view! {
-                                <button type="button" class="mt-3 rounded-md border border-red-300 px-4 py-2 text-red-800 hover:bg-red-50 dark:text-red-300" on:click=move |_| confirming.set(true)>
+                                <button type="button" class="mt-3 rounded-md border border-red-300 px-4 py-2 text-red-800 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950" on:click=move |_| confirming.set(true)>
                                     "Delete chatbot"
                                 </button>
                             }
@@ -621,55 +638,113 @@ fn EditForm(id: String, form: ChatbotForm) -> impl IntoView {
                         </Show>
                     </div>
                 </div>
-                <Preview draft/>
+                <Preview look=draft.look()/>
             </div>
         </section>
     }
     .into_any()
 }
 
-fn form_title(name: &str) -> String {
-    format!("Edit {name}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_form_maps_onto_the_create_body_and_its_error_paths() {
-        let form = ChatbotForm {
-            name: "Support".into(),
-            primary_color: "blue".into(),
-            secondary_color: "#10B981".into(),
-            ..Default::default()
-        };
-        let errors = form.to_create().validate().unwrap_err();
-        assert!(errors.get(path_of("primary_color")).is_some());
-        assert!(errors.get(path_of("name")).is_none());
-        let body = form.to_create();
-        assert_eq!(body.slug, None, "an empty slug is generated by the API");
-        assert_eq!(body.is_public, Some(false));
+/// The avatar: the current image, a file picker that uploads at once (showing the chosen
+/// image while it travels), and removal.
+#[component]
+fn AvatarCard(id: String, avatar: RwSignal<Option<String>>) -> impl IntoView {
+    let upload = Action::new_local(|data: &web_sys::FormData| upload_avatar(data.clone().into()));
+    let remove = ServerAction::<RemoveAvatar>::new();
+    let problem = RwSignal::new(None::<String>);
+    // The server's answer replaces the local preview.
+    Effect::new(move |_| match upload.value().get() {
+        Some(Ok(url)) => {
+            avatar.set(Some(url));
+            problem.set(None);
+        }
+        Some(Err(e)) => problem.set(Some(
+            e.field("settings.avatar")
+                .map(str::to_owned)
+                .unwrap_or_else(|| e.to_string()),
+        )),
+        None => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            avatar.set(None);
+        }
+    });
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            if file.size() > AVATAR_MAX_BYTES as f64 {
+                problem.set(Some("The image is larger than 2 MB.".into()));
+                return;
+            }
+            if let Ok(url) = web_sys::Url::create_object_url_with_blob(&file) {
+                avatar.set(Some(url));
+            }
+            let Some(form) = input.form() else { return };
+            if let Ok(data) = web_sys::FormData::new_with_form(&form) {
+                upload.dispatch_local(data);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, upload);
+    };
+    let id = StoredValue::new(id);
+    view! {
+        <section class="mt-10 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-labelledby="avatar-title">
+            <h2 id="avatar-title" class="font-semibold">"Avatar"</h2>
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">"Shown beside the chatbot's answers. PNG, JPEG, GIF or WebP, up to 2 MB."</p>
+            <div class="mt-3 flex flex-wrap items-center gap-4">
+                {move || match avatar.get() {
+                    Some(src) => view! {
+                        <img src=src alt="Current avatar" class="h-16 w-16 rounded-full border border-slate-200 object-cover dark:border-slate-700" data-testid="avatar-image"/>
+                    }.into_any(),
+                    None => view! {
+                        <span class="flex h-16 w-16 items-center justify-center rounded-full border border-dashed border-slate-300 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="avatar-empty">"None"</span>
+                    }.into_any(),
+                }}
+                <form on:submit=|ev| ev.prevent_default()>
+                    <input type="hidden" name="id" value=id.get_value()/>
+                    <label for="avatar-file" class="block text-sm font-medium">"Avatar image"</label>
+                    <input
+                        id="avatar-file"
+                        name="avatar"
+                        type="file"
+                        accept="image/png,image/jpeg,image/gif,image/webp"
+                        class="mt-1 block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-1.5 file:font-medium file:text-indigo-800 dark:file:bg-slate-800 dark:file:text-slate-100"
+                        on:change=on_change
+                    />
+                </form>
+                <Show when=move || avatar.get().is_some()>
+                    <ActionForm action=remove>
+                        <input type="hidden" name="id" value=id.get_value()/>
+                        <button type="submit" class="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">"Remove avatar"</button>
+                    </ActionForm>
+                </Show>
+            </div>
+            <p role="status" class="mt-2 min-h-5 text-sm" data-testid="avatar-status">
+                {move || {
+                    if upload.pending().get() {
+                        "Uploading…".to_owned()
+                    } else if let Some(p) = problem.get() {
+                        p
+                    } else if matches!(upload.value().get(), Some(Ok(_))) {
+                        "Avatar saved.".to_owned()
+                    } else {
+                        String::new()
+                    }
+                }}
+            </p>
+        </section>
     }
-
-    #[test]
-    fn a_stored_chatbot_fills_the_form_and_saves_back_unchanged() {
-        let chatbot: okchat::ChatbotEnvelope = serde_json::from_str(include_str!(
-            "../../tests/fixtures/get_chatbot_details.response.json"
-        ))
-        .unwrap();
-        let form = ChatbotForm::from_chatbot(&chatbot.chatbot);
-        assert_eq!(
-            form.primary_color,
-            chatbot.chatbot.settings.snippet.primary_color
-        );
-        let patch = form.to_update();
-        assert!(patch.validate().is_ok());
-        assert_eq!(patch.slug, None, "the slug is never sent");
-        let snippet = patch.settings.unwrap().snippet.unwrap();
-        assert_eq!(
-            snippet.header.as_deref(),
-            Some(chatbot.chatbot.settings.snippet.header.as_str())
-        );
-    }
+    .into_any()
 }

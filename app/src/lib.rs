@@ -6,6 +6,9 @@ pub mod backend;
 pub mod chatbot_form;
 pub mod chatbots;
 pub mod error;
+pub mod fields;
+pub mod form;
+pub mod preview;
 pub mod widget;
 
 use leptos::form::ActionForm;
@@ -16,6 +19,11 @@ use leptos_router::{
     ParamSegment, StaticSegment,
 };
 
+/// localStorage key of the console theme (`light` or `dark`; absent follows the system).
+const THEME_KEY: &str = "chatdeck-theme";
+
+const THEME_SCRIPT: &str = "try{var t=localStorage.getItem('chatdeck-theme');if(t==='dark'||(t!=='light'&&matchMedia('(prefers-color-scheme: dark)').matches)){document.documentElement.classList.add('dark')}}catch(e){}";
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -24,6 +32,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                // Before the first paint: the saved theme (or the system's), so dark pages never
+                // flash light.
+                <script inner_html=THEME_SCRIPT></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -90,9 +101,12 @@ fn Header() -> impl IntoView {
     );
     view! {
         <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-            <div class="mx-auto flex max-w-5xl items-center gap-3 px-6 py-4">
-                <img src="/favicon.svg" alt="" width="28" height="28"/>
-                <span class="text-lg font-semibold tracking-tight">"chatdeck"</span>
+            <div class="mx-auto flex max-w-7xl flex-wrap items-center gap-3 px-4 py-4 sm:px-6">
+                <a href="/chatbots" class="flex items-center gap-2">
+                    <img src="/favicon.svg" alt="" width="28" height="28"/>
+                    <span class="text-lg font-semibold tracking-tight">"chatdeck"</span>
+                </a>
+                <ThemeToggle/>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         user.await
@@ -100,7 +114,7 @@ fn Header() -> impl IntoView {
                             .flatten()
                             .map(|user| {
                                 view! {
-                                    <div class="ml-auto flex items-center gap-3 text-sm">
+                                    <div class="flex items-center gap-3 text-sm">
                                         <span data-testid="signed-in-as">
                                             {user.email} " · " {user.organization_name}
                                         </span>
@@ -119,5 +133,44 @@ fn Header() -> impl IntoView {
                 </Transition>
             </div>
         </header>
+    }
+}
+
+/// Switches the console between light and dark and remembers the choice in this browser.
+#[component]
+fn ThemeToggle() -> impl IntoView {
+    // The server cannot know the theme; the label settles once the page hydrates.
+    let dark = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            dark.set(root.class_list().contains("dark"));
+        }
+    });
+    let toggle = move |_| {
+        let next = !dark.get_untracked();
+        dark.set(next);
+        #[cfg(feature = "hydrate")]
+        {
+            if let Some(root) = document().document_element() {
+                let _ = root.class_list().toggle_with_force("dark", next);
+            }
+            if let Ok(Some(storage)) = window().local_storage() {
+                let _ = storage.set_item(THEME_KEY, if next { "dark" } else { "light" });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = THEME_KEY;
+    };
+    view! {
+        <button
+            type="button"
+            class="ml-auto rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            aria-pressed=move || dark.get().to_string()
+            data-testid="theme-toggle"
+            on:click=toggle
+        >
+            "Dark mode"
+        </button>
     }
 }

@@ -15,6 +15,8 @@ pub struct WidgetLook {
     pub primary_color: String,
     pub secondary_color: String,
     pub greeting: String,
+    /// The chatbot's avatar, beside its answers; empty shows none.
+    pub avatar: String,
 }
 
 /// `color` if it is a valid hex colour, else `fallback`: a half-typed colour must not blank
@@ -95,6 +97,15 @@ pub fn ChatWidget(
             .into_any()
         }
     };
+    // The avatar beside each answer, when the chatbot has one.
+    let bot_avatar = move || {
+        let src = look.read().avatar.clone();
+        (!src.is_empty()).then(|| {
+            view! {
+                <img src=src alt="" data-testid="widget-avatar" class="h-6 w-6 shrink-0 rounded-full object-cover"/>
+            }
+        })
+    };
     view! {
         <div data-testid="widget-preview" class="flex flex-col items-end gap-3 font-sans">
             <Show when=move || open.get()>
@@ -118,15 +129,21 @@ pub fn ChatWidget(
                         <p class="text-xs font-medium text-slate-600" data-testid="widget-name">
                             {move || look.read().name.clone()}
                         </p>
-                        <p class="max-w-[85%] self-start rounded-2xl rounded-tl-sm bg-white px-3 py-2 shadow-sm" data-testid="widget-greeting">
-                            {move || look.read().greeting.clone()}
-                        </p>
+                        <div class="flex items-end gap-2 self-start">
+                            {bot_avatar}
+                            <p class="max-w-[85%] rounded-2xl rounded-tl-sm bg-white px-3 py-2 shadow-sm" data-testid="widget-greeting">
+                                {move || look.read().greeting.clone()}
+                            </p>
+                        </div>
                         <p class="max-w-[85%] self-end rounded-2xl rounded-tr-sm px-3 py-2" style=user_bubble_style>
                             "What are your opening hours?"
                         </p>
-                        <p class="max-w-[85%] self-start rounded-2xl rounded-tl-sm bg-white px-3 py-2 shadow-sm">
-                            "We're open Monday to Friday, 9:00 to 18:00."
-                        </p>
+                        <div class="flex items-end gap-2 self-start">
+                            {bot_avatar}
+                            <p class="max-w-[85%] rounded-2xl rounded-tl-sm bg-white px-3 py-2 shadow-sm">
+                                "We're open Monday to Friday, 9:00 to 18:00."
+                            </p>
+                        </div>
                     </div>
                     <div class="flex items-center gap-2 border-t border-slate-200 px-3 py-2">
                         <span class="flex-1 truncate text-sm text-slate-500">"Type your message…"</span>

@@ -26,13 +26,14 @@ pub struct Console {
     store: DynStore,
     target: Target,
     http: reqwest::Client,
-    secure_cookies: bool,
+    /// `CHATDECK_PUBLIC_URL`, when set: the origin embed snippets point at.
+    public_url: Option<String>,
     /// Console keys per organization id, minted on first use.
     keys: Mutex<HashMap<String, String>>,
 }
 
 impl Console {
-    pub fn new(store: DynStore, target: Target, secure_cookies: bool) -> Arc<Self> {
+    pub fn new(store: DynStore, target: Target, public_url: Option<String>) -> Arc<Self> {
         let http = reqwest::Client::builder()
             .pool_idle_timeout(std::time::Duration::from_secs(90))
             .connect_timeout(std::time::Duration::from_secs(5))
@@ -42,7 +43,7 @@ impl Console {
             store,
             target,
             http,
-            secure_cookies,
+            public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
             keys: Mutex::new(HashMap::new()),
         })
     }
@@ -112,6 +113,12 @@ impl ConsoleBackend for Console {
     }
 
     fn secure_cookies(&self) -> bool {
-        self.secure_cookies
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+
+    fn public_url(&self) -> Option<String> {
+        self.public_url.clone()
     }
 }

@@ -198,7 +198,7 @@ impl Application {
                 base_url: loopback_url(listener.local_addr()?),
             },
         };
-        let console = Console::new(state.store.clone(), target, state.config.secure_cookies());
+        let console = Console::new(state.store.clone(), target, state.config.public_url.clone());
         Ok(Self {
             listener,
             router: router(state.clone(), console),
