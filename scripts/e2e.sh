@@ -15,18 +15,25 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     cargo leptos build --release
 fi
 
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+free_port() {
+    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+port=$(free_port)
 base_url="http://127.0.0.1:$port"
 data_dir=$(mktemp -d)
 report="$data_dir/playwright-report.json"
 server_log="$data_dir/server.log"
 server_pid=
+down_pid=
 
 cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    for pid in "$server_pid" "$down_pid"; do
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     rm -rf "$data_dir"
 }
 trap cleanup EXIT
@@ -47,6 +54,20 @@ echo "==> starting chatdeck on $base_url"
 target/release/chatdeck serve --addr "127.0.0.1:$port" --data-dir "$data_dir" >"$server_log" 2>&1 &
 server_pid=$!
 
+# A second console whose backend is down: configured for a remote API where nothing listens.
+down_port=$(free_port)
+dead_port=$(free_port)
+mkdir -p "$data_dir/down"
+echo "$CHATDECK_E2E_PASSWORD" | target/release/chatdeck user create --org e2e-down \
+    --email "$CHATDECK_E2E_EMAIL" --password-stdin --data-dir "$data_dir/down" >/dev/null
+target/release/chatdeck serve --addr "127.0.0.1:$down_port" --data-dir "$data_dir/down" \
+    --backend-url "http://127.0.0.1:$dead_port" \
+    --backend-api-key "$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')" \
+    >"$data_dir/down.log" 2>&1 &
+down_pid=$!
+export CHATDECK_DOWN_URL="http://127.0.0.1:$down_port"
+
+for url in "$base_url" "$CHATDECK_DOWN_URL"; do
 if ! node -e '
     const url = process.argv[1] + "/healthz";
     const deadline = Date.now() + 60_000;
@@ -56,12 +77,13 @@ if ! node -e '
             await new Promise((r) => setTimeout(r, 250));
         }
         process.exit(1);
-    })();' "$base_url"; then
-    echo "e2e: $base_url/healthz did not answer 200 within 60 s; server log:" >&2
+    })();' "$url"; then
+    echo "e2e: $url/healthz did not answer 200 within 60 s; server log:" >&2
     cat "$server_log" >&2
     echo "0 passed, 0 failed"
     exit 1
 fi
+done
 
 set +e
 CHATDECK_BASE_URL="$base_url" CHATDECK_E2E_REPORT="$report" \

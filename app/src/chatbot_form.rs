@@ -462,10 +462,8 @@ fn VoiceSection(draft: Draft, errors: Errors) -> impl IntoView {
         .collect_view();
     view! {
         <details class="group rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" open=any_set data-testid="voice-section">
-            <summary class="cursor-pointer list-none rounded-lg p-4 font-semibold sm:px-5">
-                "Voice agent"
-                <span class="ml-2 text-sm font-normal text-slate-600 dark:text-slate-400">"(optional; empty fields use the defaults)"</span>
-            </summary>
+            <summary class="cursor-pointer rounded-lg p-4 font-semibold sm:px-5">"Voice agent"</summary>
+            <p class="px-4 pb-2 text-sm text-slate-600 sm:px-5 dark:text-slate-400">"Optional. Empty fields use the voice widget's defaults."</p>
             <div class="grid gap-x-4 px-4 pb-4 sm:grid-cols-2 sm:px-5">{fields}</div>
         </details>
     }

@@ -31,3 +31,15 @@ export async function createChatbot(
   expect(response.status()).toBe(201);
   return (await response.json()).chatbot;
 }
+
+/** Reads a chatbot back through the okchat API, as the source of truth after a save. */
+export async function getChatbot(
+  request: APIRequestContext,
+  id: string,
+): Promise<Record<string, any>> {
+  const response = await request.get(`/api/external/chatbot/${id}`, {
+    headers: { "x-api-key": process.env.CHATDECK_E2E_API_KEY ?? "" },
+  });
+  expect(response.status()).toBe(200);
+  return (await response.json()).chatbot;
+}

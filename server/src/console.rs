@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use app::backend::{ConsoleBackend, SessionUser};
 use app::error::AppError;
@@ -30,7 +31,20 @@ pub struct Console {
     public_url: Option<String>,
     /// Console keys per organization id, minted on first use.
     keys: Mutex<HashMap<String, String>>,
+    /// Sessions checked in the last [`SESSION_CACHE_TTL`], by token digest: a console page
+    /// makes several server-function calls in a row, and each would otherwise cost a database
+    /// round trip. Sign-out (always handled by this process) leaves a tombstone (`None`), so a
+    /// check racing with it cannot bring the session back.
+    sessions: std::sync::Mutex<HashMap<String, (Option<SessionUser>, Instant)>>,
 }
+
+/// How long a checked session is trusted without asking the database again. A session deleted
+/// behind this process's back (another replica, the database by hand) stays usable at most
+/// this long; sign-out through this console takes effect immediately.
+pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// Entries kept at most; when full, only fresh sign-out tombstones survive (the rest re-check).
+const SESSION_CACHE_MAX: usize = 10_000;
 
 impl Console {
     pub fn new(store: DynStore, target: Target, public_url: Option<String>) -> Arc<Self> {
@@ -45,6 +59,7 @@ impl Console {
             http,
             public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
             keys: Mutex::new(HashMap::new()),
+            sessions: std::sync::Mutex::new(HashMap::new()),
         })
     }
 }
@@ -77,13 +92,41 @@ impl ConsoleBackend for Console {
     }
 
     async fn session(&self, token: &str) -> Result<Option<SessionUser>, AppError> {
+        let digest = orgs::keys::digest(token);
+        if let Some((user, at)) = self.sessions.lock().expect("session cache").get(&digest) {
+            if at.elapsed() < SESSION_CACHE_TTL {
+                return Ok(user.clone());
+            }
+        }
         let user = users::session_user(&self.store, token)
             .await
-            .map_err(internal)?;
-        Ok(user.map(to_session_user))
+            .map_err(internal)?
+            .map(to_session_user);
+        let mut cache = self.sessions.lock().expect("session cache");
+        if let Some((None, at)) = cache.get(&digest) {
+            if at.elapsed() < SESSION_CACHE_TTL {
+                return Ok(None); // signed out while we were asking the database
+            }
+        }
+        if cache.len() >= SESSION_CACHE_MAX {
+            cache.retain(|_, (user, at)| user.is_none() && at.elapsed() < SESSION_CACHE_TTL);
+        }
+        match &user {
+            Some(user) => {
+                cache.insert(digest, (Some(user.clone()), Instant::now()));
+            }
+            None => {
+                cache.remove(&digest);
+            }
+        }
+        Ok(user)
     }
 
     async fn sign_out(&self, token: &str) -> Result<(), AppError> {
+        self.sessions
+            .lock()
+            .expect("session cache")
+            .insert(orgs::keys::digest(token), (None, Instant::now()));
         users::sign_out(&self.store, token).await.map_err(internal)
     }
 

@@ -1,7 +1,10 @@
 //! The console's server functions, called over HTTP as the browser calls them, against the
 //! real embedded backend.
 
+use app::auth::SignOut;
+use app::chatbot_form::{UpdateChatbot, UploadAvatar};
 use app::chatbots::{ChatbotSummary, ListChatbots};
+use app::form::ChatbotForm;
 use leptos::server_fn::ServerFn;
 use server::users;
 
@@ -75,4 +78,150 @@ async fn server_functions_refuse_callers_without_a_session() {
         assert!(body.contains("Unauthorized"), "{body}");
         assert!(!body.contains("Ours"));
     }
+}
+
+async fn list_status(app: &TestApp, cookie: &str) -> u16 {
+    app.http
+        .post(app.url(ListChatbots::PATH))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn signing_out_ends_a_recently_checked_session_at_once() {
+    let app = spawn_app().await;
+    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    // Checked twice: the second check is answered from the session cache.
+    assert_eq!(list_status(&app, &cookie).await, 200);
+    assert_eq!(list_status(&app, &cookie).await, 200);
+    let response = app
+        .http
+        .post(app.url(SignOut::PATH))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success() || response.status().is_redirection());
+    assert_ne!(
+        list_status(&app, &cookie).await,
+        200,
+        "the old cookie is dead"
+    );
+}
+
+async fn post_update(app: &TestApp, cookie: &str, id: &str, form: ChatbotForm) -> (u16, String) {
+    let body = serde_qs::to_string(&UpdateChatbot {
+        id: id.to_owned(),
+        input: form,
+    })
+    .unwrap();
+    let response = app
+        .http
+        .post(app.url(UpdateChatbot::PATH))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn update_chatbot_saves_the_language_and_voice_agent_and_refuses_bad_input_whole() {
+    let app = spawn_app().await;
+    let bot = app.create("Ours").await;
+    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let mut form = ChatbotForm::from_chatbot(&bot);
+    form.model = "gpt-4o".into();
+    form.language = "ko".into();
+    form.voice.insert("temperature".into(), "0.4".into());
+    form.voice.insert("start_call".into(), "Call us".into());
+    let (status, body) = post_update(&app, &cookie, &bot.id, form.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    let saved = app.details_json(&bot.id).await["chatbot"].clone();
+    assert_eq!(saved["settings"]["model"], "gpt-4o");
+    assert_eq!(saved["chat_widget_config"]["language"], "ko");
+    assert_eq!(saved["voice_widget_config"]["model"]["temperature"], 0.4);
+    assert_eq!(saved["voice_widget_config"]["text"]["startCall"], "Call us");
+
+    // A cleared voice field is removed; the rest stays.
+    form.voice.remove("start_call");
+    let (status, body) = post_update(&app, &cookie, &bot.id, form.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    let saved = app.details_json(&bot.id).await["chatbot"].clone();
+    assert!(
+        saved["voice_widget_config"].get("text").is_none(),
+        "{saved}"
+    );
+    assert_eq!(saved["voice_widget_config"]["model"]["temperature"], 0.4);
+
+    // One bad field anywhere refuses the whole save, with the field's path.
+    let versions = app.versions(&bot.id).await;
+    let mut bad = form.clone();
+    bad.name = "Renamed".into();
+    bad.voice.insert("temperature".into(), "2".into());
+    let (status, body) = post_update(&app, &cookie, &bot.id, bad).await;
+    assert_ne!(status, 200);
+    assert!(body.contains("voice.model.temperature"), "{body}");
+    assert_eq!(app.versions(&bot.id).await, versions, "nothing changed");
+    assert_eq!(app.details_json(&bot.id).await["chatbot"]["name"], "Ours");
+}
+
+#[tokio::test]
+async fn upload_avatar_proxies_the_image_and_refuses_what_is_not_one() {
+    const PNG: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+        0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0xDA, 0x63, 0x64,
+        0xF8, 0xCF, 0x50, 0x0F, 0x00, 0x03, 0x86, 0x01, 0x80, 0x5A, 0x34, 0x7D, 0x6B, 0x00, 0x00,
+        0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let app = spawn_app().await;
+    let bot = app.create("Ours").await;
+    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let upload = |bytes: &'static [u8], cookie: Option<String>| {
+        let form = reqwest::multipart::Form::new()
+            .text("id", bot.id.clone())
+            .part(
+                "avatar",
+                reqwest::multipart::Part::bytes(bytes)
+                    .file_name("face.png")
+                    .mime_str("image/png")
+                    .unwrap(),
+            );
+        let mut request = app.http.post(app.url(UploadAvatar::PATH)).multipart(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
+    };
+
+    let response = upload(PNG, None).await.unwrap();
+    assert!(!response.status().is_success(), "a session is required");
+
+    let response = upload(b"plain text, not an image", Some(cookie.clone()))
+        .await
+        .unwrap();
+    assert!(!response.status().is_success());
+    let body = response.text().await.unwrap();
+    assert!(body.contains("settings.avatar"), "{body}");
+    assert!(app.details_json(&bot.id).await["chatbot"]["settings"]
+        .get("avatar")
+        .is_none_or(|a| a.is_null()));
+
+    let response = upload(PNG, Some(cookie)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let url: String = response.json().await.unwrap();
+    assert!(url.contains("/uploads/"), "{url}");
+    assert_eq!(
+        app.details_json(&bot.id).await["chatbot"]["settings"]["avatar"],
+        url.as_str()
+    );
 }

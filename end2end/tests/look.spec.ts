@@ -1,0 +1,100 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { createChatbot, signIn } from "./auth";
+
+/** A computed background colour as [r, g, b] (Tailwind 4 colours compute to lab()). */
+async function background(locator: Locator): Promise<number[]> {
+  return locator.evaluate((el) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 1;
+    const ctx = canvas.getContext("2d")!;
+    ctx.fillStyle = getComputedStyle(el).backgroundColor;
+    ctx.fillRect(0, 0, 1, 1);
+    return Array.from(ctx.getImageData(0, 0, 1, 1).data.slice(0, 3));
+  });
+}
+
+const isDark = (rgb: number[]) => rgb.every((c) => c < 60);
+const isLight = (rgb: number[]) => rgb.every((c) => c > 200);
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("the preview switches between desktop and phone frames and light and dark host pages", async ({ page }) => {
+  await signIn(page, "/chatbots/new");
+  const frame = page.getByTestId("preview-frame");
+  await expect(frame).toHaveAttribute("data-device", "desktop");
+  await page.getByRole("button", { name: "Mobile" }).click();
+  await expect(frame).toHaveAttribute("data-device", "mobile");
+  const box = await frame.boundingBox();
+  expect(box!.width).toBeLessThanOrEqual(330);
+  expect(isLight(await background(frame))).toBe(true);
+  await page.getByRole("button", { name: "Dark page" }).click();
+  await expect(frame).toHaveAttribute("data-host", "dark");
+  expect(isDark(await background(frame))).toBe(true);
+  // The widget keeps following the form inside either frame.
+  await page.getByLabel("Header", { exact: true }).fill("On a phone");
+  await expect(frame.getByTestId("widget-header")).toContainText("On a phone");
+  await expect(frame.getByTestId("widget-launcher")).toBeVisible();
+});
+
+test("the console theme toggles to dark and stays dark after a reload", async ({ page }) => {
+  await signIn(page, "/chatbots");
+  const toggle = page.getByTestId("theme-toggle");
+  await expect(toggle).toHaveAttribute("aria-pressed", "false");
+  await toggle.click();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+  await page.reload();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  expect(isDark(await background(page.locator("body")))).toBe(true);
+  await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+  await toggle.click();
+  await expect(page.locator("html")).not.toHaveClass(/dark/);
+});
+
+test("the list and edit pages have no serious accessibility violations, light or dark", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Accessible ${Date.now().toString(36)}` });
+  await signIn(page, "/chatbots");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto(`/chatbots/${bot.id}`);
+  await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
+  await page.getByText("Voice agent", { exact: true }).click();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByTestId("theme-toggle").click();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto("/chatbots");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto("/chatbots/new");
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("on a phone the edit page fits the screen and every control is reachable by keyboard", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Pocket ${Date.now().toString(36)}` });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await signIn(page, `/chatbots/${bot.id}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  // Tab from the top reaches the Name field, then Save, without a mouse.
+  const reached = new Set<string>();
+  await page.locator("body").focus();
+  for (let i = 0; i < 80 && !reached.has("Save changes"); i++) {
+    await page.keyboard.press("Tab");
+    const name = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el) return "";
+      const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
+      return (label ?? el.getAttribute("aria-label") ?? el.textContent ?? "").trim();
+    });
+    reached.add(name);
+  }
+  expect(reached).toContain("Name");
+  expect(reached).toContain("Primary color");
+  expect(reached).toContain("Save changes");
+});

@@ -1,0 +1,57 @@
+// Keystroke-to-repaint of the live preview, measured in Debian's Chromium: types 100
+// characters into the Header field of /chatbots/new and, for each keystroke, times from the
+// keydown event to (a) the preview's DOM holding the new text and (b) the end of the next
+// frame (requestAnimationFrame, then a task: the frame has been handed to the compositor).
+// Usage: node scripts/bench-console.mjs BASE_URL EMAIL PASSWORD   (scripts/bench-console.sh)
+import { chromium } from "playwright";
+
+const [baseUrl, email, password] = process.argv.slice(2);
+const KEYSTROKES = 100;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run"],
+});
+const page = await browser.newPage();
+await page.goto(`${baseUrl}/login?next=%2Fchatbots%2Fnew`);
+await page.getByLabel("Email").fill(email);
+await page.getByLabel("Password").fill(password);
+await page.getByRole("button", { name: "Sign in" }).click();
+await page.waitForURL(`${baseUrl}/chatbots/new`);
+await page.locator('#console[data-hydrated="true"]').waitFor();
+
+await page.evaluate(() => {
+  window.__samples = [];
+  let started = null;
+  document.addEventListener("keydown", (e) => { started = e.timeStamp; }, true);
+  const target = document.querySelector('[data-testid="widget-header-text"]');
+  new MutationObserver(() => {
+    if (started === null) return;
+    const t0 = started;
+    started = null;
+    const dom = performance.now() - t0;
+    requestAnimationFrame(() => {
+      setTimeout(() => window.__samples.push({ dom, frame: performance.now() - t0 }), 0);
+    });
+  }).observe(target, { characterData: true, childList: true, subtree: true });
+});
+
+const header = page.getByLabel("Header", { exact: true });
+await header.click();
+for (let i = 0; i < KEYSTROKES; i++) {
+  await page.keyboard.press(String.fromCharCode(97 + (i % 26)));
+  await page.waitForFunction((n) => window.__samples.length >= n, i + 1);
+}
+const samples = await page.evaluate(() => window.__samples);
+await browser.close();
+
+const stat = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * p))];
+  return `median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`;
+};
+console.log(`keystrokes: ${samples.length}`);
+console.log(`keydown -> preview DOM updated: ${stat(samples.map((s) => s.dom))}`);
+console.log(`keydown -> next frame done:     ${stat(samples.map((s) => s.frame))}`);
