@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    cargo leptos build --release
+    cargo leptos build --release --split
 fi
 
 gz() { gzip -9 -c "$1" | wc -c; }

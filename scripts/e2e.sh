@@ -11,8 +11,8 @@ export SQLX_OFFLINE=true
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    echo "==> cargo leptos build --release"
-    cargo leptos build --release
+    echo "==> cargo leptos build --release --split"
+    cargo leptos build --release --split
 fi
 
 free_port() {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -300,7 +301,8 @@ impl Draft {
                 s.get()
             }
         };
-        Signal::derive(move || WidgetLook {
+        // A memo: the widget's many bindings read it, and each read must not rebuild it.
+        Memo::new(move |_| WidgetLook {
             name: or_name(self.widget_name),
             header: or_name(self.header),
             slogan: self.slogan.get(),
@@ -310,6 +312,7 @@ impl Draft {
             greeting: self.greeting.get(),
             avatar: self.avatar.get().unwrap_or_default(),
         })
+        .into()
     }
 }
 
@@ -431,7 +434,6 @@ fn DraftFields(
         </fieldset>
         <VoiceSection draft errors/>
     }
-    .into_any()
 }
 
 /// Every voice agent field: labels as text, numbers as slider + number, colours as pickers.
@@ -445,18 +447,15 @@ fn VoiceSection(draft: Draft, errors: Errors) -> impl IntoView {
             let field = format!("voice.{}", f.key);
             let error = errors.for_field(&field, value);
             match f.kind {
-                VoiceKind::Text | VoiceKind::Url => view! {
+                VoiceKind::Text | VoiceKind::Url => EitherOf3::A(view! {
                     <Field field label=f.label value error placeholder=if f.kind == VoiceKind::Url { "https://…" } else { "Default" }/>
-                }
-                .into_any(),
-                VoiceKind::Color => view! {
+                }),
+                VoiceKind::Color => EitherOf3::B(view! {
                     <ColorField field label=f.label value error placeholder="Default"/>
-                }
-                .into_any(),
-                VoiceKind::Number { min, max, step, default } => view! {
+                }),
+                VoiceKind::Number { min, max, step, default } => EitherOf3::C(view! {
                     <NumberField field label=f.label value error min max step default/>
-                }
-                .into_any(),
+                }),
             }
         })
         .collect_view();
@@ -467,7 +466,6 @@ fn VoiceSection(draft: Draft, errors: Errors) -> impl IntoView {
             <div class="grid gap-x-4 px-4 pb-4 sm:grid-cols-2 sm:px-5">{fields}</div>
         </details>
     }
-    .into_any()
 }
 
 const SUBMIT: &str = "rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
@@ -516,6 +514,34 @@ pub fn NewChatbotPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// `/chatbots/new`, loaded as its own wasm chunk.
+pub struct NewChatbotRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for NewChatbotRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <NewChatbotPage/> }.into_any()
+    }
+}
+
+/// `/chatbots/{id}`, loaded as its own wasm chunk.
+pub struct EditChatbotRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for EditChatbotRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <EditChatbotPage/> }.into_any()
+    }
 }
 
 #[derive(leptos::Params, PartialEq, Clone)]
@@ -703,12 +729,12 @@ fn AvatarCard(id: String, avatar: RwSignal<Option<String>>) -> impl IntoView {
             <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">"Shown beside the chatbot's answers. PNG, JPEG, GIF or WebP, up to 2 MB."</p>
             <div class="mt-3 flex flex-wrap items-center gap-4">
                 {move || match avatar.get() {
-                    Some(src) => view! {
+                    Some(src) => Either::Left(view! {
                         <img src=src alt="Current avatar" class="h-16 w-16 rounded-full border border-slate-200 object-cover dark:border-slate-700" data-testid="avatar-image"/>
-                    }.into_any(),
-                    None => view! {
+                    }),
+                    None => Either::Right(view! {
                         <span class="flex h-16 w-16 items-center justify-center rounded-full border border-dashed border-slate-300 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="avatar-empty">"None"</span>
-                    }.into_any(),
+                    }),
                 }}
                 <form on:submit=|ev| ev.prevent_default()>
                     <input type="hidden" name="id" value=id.get_value()/>
@@ -744,5 +770,4 @@ fn AvatarCard(id: String, avatar: RwSignal<Option<String>>) -> impl IntoView {
             </p>
         </section>
     }
-    .into_any()
 }

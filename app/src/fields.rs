@@ -2,6 +2,7 @@
 //! contrast), slider beside a number field, select and toggle. Every control has a visible
 //! label, reports its error through `aria-describedby`, and posts under `input[...]`.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use okchat::{contrast, HexColor};
 
@@ -76,7 +77,7 @@ pub fn Field(
     let list_id = format!("{}-suggestions", names.id);
     let described = format!("{} {}-hint", names.error_id, names.id);
     let control = match rows {
-        Some(rows) => view! {
+        Some(rows) => Either::Left(view! {
             <textarea
                 id=names.id.clone()
                 name=names.name.clone()
@@ -87,9 +88,8 @@ pub fn Field(
                 aria-describedby=described.clone()
                 bind:value=value
             ></textarea>
-        }
-        .into_any(),
-        None => view! {
+        }),
+        None => Either::Right(view! {
             <input
                 id=names.id.clone()
                 name=names.name.clone()
@@ -102,8 +102,7 @@ pub fn Field(
                 aria-describedby=described.clone()
                 bind:value=value
             />
-        }
-        .into_any(),
+        }),
     };
     let datalist = suggestions.map(|options| {
         view! {
@@ -135,7 +134,6 @@ pub fn Field(
             <ErrorText names error/>
         </div>
     }
-    .into_any()
 }
 
 /// `12345` → `12,345`.
@@ -220,7 +218,6 @@ pub fn ColorField(
             <ErrorText names error/>
         </div>
     }
-    .into_any()
 }
 
 /// A slider beside a number field, both editing one value within `min..=max`. Empty means
@@ -278,7 +275,6 @@ pub fn NumberField(
             <ErrorText names error/>
         </div>
     }
-    .into_any()
 }
 
 /// A labelled select.
@@ -319,7 +315,6 @@ pub fn SelectField(
             <ErrorText names error/>
         </div>
     }
-    .into_any()
 }
 
 /// A checkbox with its label and an explanation.
@@ -348,7 +343,6 @@ pub fn Toggle(
             </div>
         </div>
     }
-    .into_any()
 }
 
 #[cfg(test)]

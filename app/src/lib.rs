@@ -1,4 +1,5 @@
 //! The chatdeck console.
+#![recursion_limit = "512"]
 
 pub mod auth;
 #[cfg(feature = "ssr")]
@@ -16,7 +17,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
 };
 
 /// localStorage key of the console theme (`light` or `dark`; absent follows the system).
@@ -75,13 +76,15 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| "Page not found.".into_view()>
                         <Route path=StaticSegment("") view=|| view! { <Redirect path="/chatbots"/> }/>
                         <Route path=StaticSegment("chatbots") view=chatbots::ChatbotListPage/>
+                        // The two form pages are split into their own wasm chunks, loaded when
+                        // first needed: the list and sign-in pages ship without them.
                         <Route
                             path=(StaticSegment("chatbots"), StaticSegment("new"))
-                            view=chatbot_form::NewChatbotPage
+                            view={Lazy::<chatbot_form::NewChatbotRoute>::new()}
                         />
                         <Route
                             path=(StaticSegment("chatbots"), ParamSegment("id"))
-                            view=chatbot_form::EditChatbotPage
+                            view={Lazy::<chatbot_form::EditChatbotRoute>::new()}
                         />
                         <Route path=StaticSegment("login") view=auth::LoginPage/>
                     </Routes>

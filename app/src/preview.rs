@@ -99,7 +99,6 @@ pub fn Preview(#[prop(into)] look: Signal<WidgetLook>) -> impl IntoView {
             </div>
         </aside>
     }
-    .into_any()
 }
 
 /// The `<script>` tag that puts this chatbot on a site, with a copy button.
@@ -162,7 +161,6 @@ pub fn EmbedCard(#[prop(into)] snippet: Signal<String>) -> impl IntoView {
             </p>
         </section>
     }
-    .into_any()
 }
 
 /// Writes `text` to the clipboard; false when the browser has no clipboard here (plain http

@@ -1,6 +1,7 @@
 //! The chat widget: launcher bubble and open panel. The console's live preview and the widget
 //! embedded on customers' sites render this one component, from a `WidgetLook`.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use okchat::contrast;
 use okchat::HexColor;
@@ -75,7 +76,7 @@ pub fn ChatWidget(
     let logo = move || {
         let look = look.read();
         if look.logo.trim().is_empty() {
-            view! {
+            Either::Left(view! {
                 <span
                     data-testid="widget-logo"
                     class="flex h-9 w-9 items-center justify-center rounded-full bg-white/25 text-sm font-bold"
@@ -83,18 +84,16 @@ pub fn ChatWidget(
                 >
                     {initial(&look.name)}
                 </span>
-            }
-            .into_any()
+            })
         } else {
-            view! {
+            Either::Right(view! {
                 <img
                     data-testid="widget-logo"
                     src=look.logo.clone()
                     alt=""
                     class="h-9 w-9 rounded-full bg-white object-cover"
                 />
-            }
-            .into_any()
+            })
         }
     };
     // The avatar beside each answer, when the chatbot has one.
@@ -164,7 +163,6 @@ pub fn ChatWidget(
             </span>
         </div>
     }
-    .into_any()
 }
 
 #[cfg(test)]
