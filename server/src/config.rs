@@ -24,13 +24,6 @@ impl Config {
         format!("sqlite://{}", data_dir.join("chatdeck.db").display())
     }
 
-    /// Session cookies get `Secure` when the console is served over https.
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url
-            .as_deref()
-            .is_some_and(|url| url.starts_with("https://"))
-    }
-
     pub fn uploads_dir(&self) -> PathBuf {
         self.data_dir.join("uploads")
     }
