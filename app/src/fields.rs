@@ -141,7 +141,7 @@ pub fn group_digits(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -179,7 +179,7 @@ pub fn ColorField(
         })
     };
     let testid = format!("contrast-{}", field.replace('.', "-"));
-    let badge = contrast.then(|| {
+    let badge = contrast.then_some({
         move || {
             ratio().map(|(ratio, pass)| view! {
                 <span
