@@ -198,7 +198,11 @@ pub fn ColorField(
             <div class="mt-1 flex flex-wrap items-center gap-2">
                 <input
                     type="color"
-                    class="h-10 w-12 cursor-pointer rounded border border-slate-300 bg-white p-1 dark:border-slate-700"
+                    // Dimmed while the hex field is empty: the picker cannot show "unset".
+                    class=move || {
+                        let unset = if value.read().trim().is_empty() { " opacity-30" } else { "" };
+                        format!("h-10 w-12 cursor-pointer rounded border border-slate-300 bg-white p-1 dark:border-slate-700{unset}")
+                    }
                     aria-label=format!("Color picker for the {}", label.to_lowercase().replace(" color", ""))
                     prop:value=picker_value
                     on:input=move |ev| value.set(event_target_value(&ev).to_uppercase())

@@ -106,7 +106,7 @@ pub fn ChatWidget(
         })
     };
     view! {
-        <div data-testid="widget-preview" class="flex flex-col items-end gap-3 font-sans">
+        <div data-testid="widget-preview" class="flex max-w-full min-w-0 flex-col items-end gap-3 font-sans">
             <Show when=move || open.get()>
                 <div
                     class="flex w-80 max-w-full flex-col overflow-hidden rounded-2xl border border-slate-200 bg-white text-slate-900 shadow-xl"

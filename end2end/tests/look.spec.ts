@@ -32,6 +32,10 @@ test("the preview switches between desktop and phone frames and light and dark h
   await expect(frame).toHaveAttribute("data-device", "mobile");
   const box = await frame.boundingBox();
   expect(box!.width).toBeLessThanOrEqual(330);
+  // The open panel fits inside the phone.
+  const panel = await frame.getByTestId("widget-header").boundingBox();
+  expect(panel!.x).toBeGreaterThanOrEqual(box!.x);
+  expect(panel!.x + panel!.width).toBeLessThanOrEqual(box!.x + box!.width);
   expect(isLight(await background(frame))).toBe(true);
   await page.getByRole("button", { name: "Dark page" }).click();
   await expect(frame).toHaveAttribute("data-host", "dark");

@@ -2,7 +2,7 @@
 //! real embedded backend.
 
 use app::auth::SignOut;
-use app::chatbot_form::{UpdateChatbot, UploadAvatar};
+use app::chatbot_form::{CreateChatbot, UpdateChatbot, UploadAvatar};
 use app::chatbots::{ChatbotSummary, ListChatbots};
 use app::form::ChatbotForm;
 use leptos::server_fn::ServerFn;
@@ -223,5 +223,39 @@ async fn upload_avatar_proxies_the_image_and_refuses_what_is_not_one() {
     assert_eq!(
         app.details_json(&bot.id).await["chatbot"]["settings"]["avatar"],
         url.as_str()
+    );
+}
+
+#[tokio::test]
+async fn create_chatbot_sets_the_language_and_voice_agent_it_was_given() {
+    let app = spawn_app().await;
+    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let mut form = ChatbotForm::new_defaults();
+    form.name = "Polyglot".into();
+    form.language = "de".into();
+    form.voice
+        .insert("silence_duration_ms".into(), "1200".into());
+    let body = serde_qs::to_string(&CreateChatbot { input: form }).unwrap();
+    let response = app
+        .http
+        .post(app.url(CreateChatbot::PATH))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert!(status.is_success(), "{status} {text}");
+    let id: String = serde_json::from_str(&text).unwrap();
+    let saved = app.details_json(&id).await["chatbot"].clone();
+    assert_eq!(saved["name"], "Polyglot");
+    assert_eq!(saved["settings"]["model"], okchat::defaults::MODEL);
+    assert_eq!(saved["chat_widget_config"]["language"], "de");
+    assert_eq!(
+        saved["voice_widget_config"]["vad"]["silence_duration_ms"],
+        1200
     );
 }
