@@ -139,7 +139,7 @@ pub fn ChatbotListPage() -> impl IntoView {
     let chatbots = Resource::new_blocking(|| (), |_| list_chatbots());
     let search = RwSignal::new(String::new());
     view! {
-        <section class="mx-auto max-w-5xl px-4 py-8 sm:px-6">
+        <section class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
             <div class="flex flex-wrap items-center gap-3">
                 <h1 class="text-2xl font-semibold tracking-tight">"Chatbots"</h1>
                 <label for="chatbot-search" class="sr-only">"Search chatbots by name"</label>
