@@ -102,3 +102,23 @@ test("on a phone the edit page fits the screen and every control is reachable by
   expect(reached).toContain("Primary color");
   expect(reached).toContain("Save changes");
 });
+
+test("nothing moves when the pages hydrate (no layout shift)", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Steady ${Date.now().toString(36)}` });
+  await signIn(page, "/chatbots");
+  await page.addInitScript(() => {
+    (window as any).__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as any[]) {
+        if (!entry.hadRecentInput) (window as any).__cls += entry.value;
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  for (const path of ["/chatbots", `/chatbots/${bot.id}`, "/chatbots/new"]) {
+    await page.goto(path);
+    await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
+    await page.waitForTimeout(300);
+    const shift = await page.evaluate(() => (window as any).__cls);
+    expect(shift, `cumulative layout shift on ${path}`).toBeLessThan(0.01);
+  }
+});
