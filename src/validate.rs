@@ -34,6 +34,8 @@ pub const CHAT_CONTENT_MAX: usize = 20_000;
 pub const MAX_OUTPUT_TOKENS_MAX: i64 = 16_384;
 pub const VOICE_MS_MAX: i64 = 10_000;
 pub const RADIUS_MAX: i64 = 64;
+/// Largest avatar upload (Chatbot Avatar), in bytes: 2 MiB.
+pub const AVATAR_MAX_BYTES: usize = 2 * 1024 * 1024;
 
 /// Reasons keyed by JSON path, e.g. `settings.snippet.primaryColor`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -32,14 +32,11 @@ pub struct EditData {
 
 /// Field errors from one of the API's sub-resources, moved under the form's prefix.
 #[cfg(feature = "ssr")]
-fn under(prefix: &'static str) -> impl Fn(okchat::ClientError) -> AppError {
+fn api_errors_under(prefix: &'static str) -> impl Fn(okchat::ClientError) -> AppError {
     move |error| match AppError::from(error) {
         AppError::Validation { message, fields } => AppError::Validation {
             message,
-            fields: fields
-                .into_iter()
-                .map(|(k, v)| (format!("{prefix}.{k}"), v))
-                .collect(),
+            fields: crate::form::under(prefix, fields),
         },
         other => other,
     }
@@ -48,15 +45,7 @@ fn under(prefix: &'static str) -> impl Fn(okchat::ClientError) -> AppError {
 /// Rejects a form that okchat's rules refuse, before anything is sent.
 #[cfg(feature = "ssr")]
 fn check(form: &ChatbotForm, create: bool) -> Result<(), AppError> {
-    let fields = form.errors(create);
-    if fields.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation {
-            message: "Some fields are invalid.".into(),
-            fields,
-        })
-    }
+    Ok(okchat::FieldErrors(form.errors(create)).into_result()?)
 }
 
 /// Signed-in users only: one chatbot of their organization, as the edit page shows it.
@@ -85,14 +74,14 @@ pub async fn update_chatbot(id: String, input: ChatbotForm) -> Result<(), AppErr
         client
             .chat_widget(&id, &input.to_chat_widget())
             .await
-            .map_err(under("chat_widget"))?;
+            .map_err(api_errors_under("chat_widget"))?;
     }
     if input.voice != before.voice {
         let patch = crate::form::voice_patch(&before.to_voice()?, &input.to_voice()?);
         client
             .voice_agent_raw(&id, &patch)
             .await
-            .map_err(under("voice"))?;
+            .map_err(api_errors_under("voice"))?;
     }
     Ok(())
 }
@@ -117,20 +106,17 @@ pub async fn create_chatbot(input: ChatbotForm) -> Result<String, AppError> {
         client
             .chat_widget(&created.id, &input.to_chat_widget())
             .await
-            .map_err(under("chat_widget"))?;
+            .map_err(api_errors_under("chat_widget"))?;
     }
     if !input.voice.is_empty() {
         client
             .voice_agent(&created.id, &input.to_voice()?)
             .await
-            .map_err(under("voice"))?;
+            .map_err(api_errors_under("voice"))?;
     }
     leptos_axum::redirect("/chatbots");
     Ok(created.id)
 }
-
-/// Largest avatar accepted, as the API's own limit.
-pub const AVATAR_MAX_BYTES: usize = 2 * 1024 * 1024;
 
 /// Signed-in users only: uploads an avatar image (multipart fields `id` and `avatar`) through
 /// Chatbot Avatar; returns the stored image's URL.
@@ -161,7 +147,7 @@ pub async fn upload_avatar(data: MultipartData) -> Result<String, AppError> {
                     .map_err(|_| bad("The upload was interrupted."))?
                 {
                     bytes.extend_from_slice(&chunk);
-                    if bytes.len() > AVATAR_MAX_BYTES {
+                    if bytes.len() > okchat::validate::AVATAR_MAX_BYTES {
                         return Err(bad("The image is larger than 2 MB."));
                     }
                 }
@@ -259,8 +245,10 @@ impl Draft {
         }
     }
 
-    fn form_untracked(&self) -> ChatbotForm {
-        untrack(|| self.form())
+    /// The draft as the form it posts, recomputed once per change: validation, the unsaved
+    /// check and the embed snippet all read this one memo.
+    fn current(self) -> Memo<ChatbotForm> {
+        Memo::new(move |_| self.form())
     }
 
     fn form(&self) -> ChatbotForm {
@@ -326,9 +314,13 @@ struct Errors {
 }
 
 impl Errors {
-    fn new(draft: Draft, create: bool, server: Signal<BTreeMap<String, String>>) -> Self {
+    fn new(
+        form: Memo<ChatbotForm>,
+        create: bool,
+        server: Signal<BTreeMap<String, String>>,
+    ) -> Self {
         Self {
-            local: Memo::new(move |_| draft.form().errors(create)),
+            local: Memo::new(move |_| form.read().errors(create)),
             server,
             submitted: RwSignal::new(false),
         }
@@ -490,7 +482,7 @@ pub fn NewChatbotPage() -> impl IntoView {
         }
     });
     let errors = Errors::new(
-        draft,
+        draft.current(),
         true,
         Signal::derive(move || field_errors(create.value().get())),
     );
@@ -589,16 +581,17 @@ fn EditForm(data: EditData) -> impl IntoView {
     } = data;
     let draft = Draft::new(&form, avatar);
     let saved_form = RwSignal::new(form);
+    let current = draft.current();
     let errors = Errors::new(
-        draft,
+        current,
         false,
         Signal::derive(move || field_errors(update.value().get())),
     );
-    let dirty = Memo::new(move |_| draft.form() != saved_form.get());
+    let dirty = Memo::new(move |_| *current.read() != *saved_form.read());
     // A successful save makes the draft the saved state.
     Effect::new(move |_| {
         if let Some(Ok(())) = update.value().get() {
-            saved_form.set(draft.form_untracked());
+            saved_form.set(current.get_untracked());
         }
     });
     let saved = move || matches!(update.value().get(), Some(Ok(()))) && !dirty.get();
@@ -616,7 +609,7 @@ fn EditForm(data: EditData) -> impl IntoView {
     let id = StoredValue::new(id);
     let title = format!("Edit {}", saved_form.get_untracked().name);
     let snippet =
-        Signal::derive(move || embed_snippet(&script_url, &id.get_value(), &draft.form()));
+        Signal::derive(move || embed_snippet(&script_url, &id.get_value(), &current.read()));
     view! {
         <section class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
             <div class="flex flex-wrap items-center gap-3">
@@ -707,7 +700,7 @@ fn AvatarCard(id: String, avatar: RwSignal<Option<String>>) -> impl IntoView {
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
                 return;
             };
-            if file.size() > AVATAR_MAX_BYTES as f64 {
+            if file.size() > okchat::validate::AVATAR_MAX_BYTES as f64 {
                 problem.set(Some("The image is larger than 2 MB.".into()));
                 return;
             }

@@ -143,18 +143,10 @@ impl ChatbotForm {
             errors.extend(e.0);
         }
         if let Err(e) = self.to_chat_widget().validate() {
-            errors.extend(
-                e.0.into_iter()
-                    .map(|(k, v)| (format!("chat_widget.{k}"), v)),
-            );
+            errors.extend(under("chat_widget", e.0));
         }
-        match self.to_voice() {
-            Ok(voice) => {
-                if let Err(e) = voice.validate() {
-                    errors.extend(e.0.into_iter().map(|(k, v)| (format!("voice.{k}"), v)));
-                }
-            }
-            Err(e) => errors.extend(e.0.into_iter().map(|(k, v)| (format!("voice.{k}"), v))),
+        if let Err(e) = self.to_voice().and_then(|voice| voice.validate()) {
+            errors.extend(under("voice", e.0));
         }
         errors
     }
@@ -192,6 +184,14 @@ impl ChatbotForm {
                 .unwrap_or_default(),
         }
     }
+}
+
+/// Field errors of a sub-resource (Chat Widget, Voice Agent) under the form's `prefix`.
+pub fn under(prefix: &str, errors: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    errors
+        .into_iter()
+        .map(|(k, v)| (format!("{prefix}.{k}"), v))
+        .collect()
 }
 
 /// How a voice field is edited.
@@ -365,6 +365,14 @@ pub const VOICE_FIELDS: [VoiceField; 21] = [
     },
 ];
 
+/// The API path (under `voice_widget_config`) of the voice field `key`.
+fn voice_path(key: &str) -> &str {
+    VOICE_FIELDS
+        .iter()
+        .find(|f| f.key == key)
+        .map_or(key, |f| f.path)
+}
+
 /// The voice section's values read from a stored configuration.
 fn voice_form(c: &VoiceWidgetConfig) -> BTreeMap<String, String> {
     let model = c.model.clone().unwrap_or_default();
@@ -413,19 +421,12 @@ fn voice_config(values: &BTreeMap<String, String>) -> Result<VoiceWidgetConfig, 
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
     };
-    let path = |key: &str| -> String {
-        VOICE_FIELDS
-            .iter()
-            .find(|f| f.key == key)
-            .map(|f| f.path.to_owned())
-            .unwrap_or_else(|| key.to_owned())
-    };
     let mut float = |key: &str| -> Option<f64> {
         let v = text(key)?;
         match v.parse::<f64>() {
             Ok(n) if n.is_finite() => Some(n),
             _ => {
-                errors.add(path(key), "must be a number");
+                errors.add(voice_path(key), "must be a number");
                 None
             }
         }
@@ -437,7 +438,7 @@ fn voice_config(values: &BTreeMap<String, String>) -> Result<VoiceWidgetConfig, 
         match v.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
-                errors.add(path(key), "must be a whole number");
+                errors.add(voice_path(key), "must be a whole number");
                 None
             }
         }
@@ -538,12 +539,7 @@ pub const FIELD_PATHS: [(&str, &str); 15] = [
 /// `voice.temperature` → `voice.model.temperature`).
 pub fn path_of(field: &str) -> String {
     if let Some(key) = field.strip_prefix("voice.") {
-        let path = VOICE_FIELDS
-            .iter()
-            .find(|f| f.key == key)
-            .map(|f| f.path)
-            .unwrap_or(key);
-        return format!("voice.{path}");
+        return format!("voice.{}", voice_path(key));
     }
     FIELD_PATHS
         .iter()

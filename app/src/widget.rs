@@ -34,6 +34,11 @@ fn text_on(color: &str) -> &'static str {
         .unwrap_or(contrast::LIGHT_TEXT)
 }
 
+/// The inline style painting an element in `color` with the text colour that reads on it.
+fn fill(color: &str) -> String {
+    format!("background-color: {color}; color: {}", text_on(color))
+}
+
 /// The first letter of the name, shown when there is no logo.
 fn initial(name: &str) -> String {
     name.trim()
@@ -53,26 +58,19 @@ pub fn ChatWidget(
     #[prop(into)]
     open: Signal<bool>,
 ) -> impl IntoView {
-    let primary =
-        Memo::new(move |_| usable(&look.read().primary_color, okchat::defaults::PRIMARY_COLOR));
-    let secondary = Memo::new(move |_| {
-        usable(
+    // Each colour becomes its style once per change; several elements paint with it.
+    let primary_fill = Memo::new(move |_| {
+        fill(&usable(
+            &look.read().primary_color,
+            okchat::defaults::PRIMARY_COLOR,
+        ))
+    });
+    let secondary_fill = Memo::new(move |_| {
+        fill(&usable(
             &look.read().secondary_color,
             okchat::defaults::SECONDARY_COLOR,
-        )
+        ))
     });
-    let header_style = move || {
-        let color = primary.get();
-        format!("background-color: {color}; color: {}", text_on(&color))
-    };
-    let user_bubble_style = move || {
-        let color = secondary.get();
-        format!("background-color: {color}; color: {}", text_on(&color))
-    };
-    let launcher_style = move || {
-        let color = primary.get();
-        format!("background-color: {color}; color: {}", text_on(&color))
-    };
     let logo = move || {
         let look = look.read();
         if look.logo.trim().is_empty() {
@@ -113,7 +111,7 @@ pub fn ChatWidget(
                     role="group"
                     aria-label="Chat widget preview"
                 >
-                    <div data-testid="widget-header" class="flex items-center gap-3 px-4 py-3" style=header_style>
+                    <div data-testid="widget-header" class="flex items-center gap-3 px-4 py-3" style=move || primary_fill.get()>
                         {logo}
                         <div class="min-w-0">
                             <p class="truncate font-semibold" data-testid="widget-header-text">
@@ -134,7 +132,7 @@ pub fn ChatWidget(
                                 {move || look.read().greeting.clone()}
                             </p>
                         </div>
-                        <p class="max-w-[85%] self-end rounded-2xl rounded-tr-sm px-3 py-2" style=user_bubble_style>
+                        <p class="max-w-[85%] self-end rounded-2xl rounded-tr-sm px-3 py-2" style=move || secondary_fill.get()>
                             "What are your opening hours?"
                         </p>
                         <div class="flex items-end gap-2 self-start">
@@ -146,14 +144,14 @@ pub fn ChatWidget(
                     </div>
                     <div class="flex items-center gap-2 border-t border-slate-200 px-3 py-2">
                         <span class="flex-1 truncate text-sm text-slate-500">"Type your message…"</span>
-                        <span class="rounded-full px-3 py-1 text-xs font-medium" style=launcher_style>"Send"</span>
+                        <span class="rounded-full px-3 py-1 text-xs font-medium" style=move || primary_fill.get()>"Send"</span>
                     </div>
                 </div>
             </Show>
             <span
                 data-testid="widget-launcher"
                 class="flex h-14 w-14 items-center justify-center rounded-full shadow-lg"
-                style=launcher_style
+                style=move || primary_fill.get()
                 role="img"
                 aria-label="Chat launcher"
             >

@@ -2,7 +2,7 @@
 //! and only raster formats a browser shows without running anything (no SVG).
 
 /// At most 2 MiB per avatar.
-pub const MAX_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_BYTES: usize = okchat::validate::AVATAR_MAX_BYTES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageKind {
