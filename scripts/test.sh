@@ -10,6 +10,10 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export SQLX_OFFLINE=true
 export CARGO_TERM_COLOR=never
+# A clean build gains nothing from incremental caches, and they cost gigabytes of disk.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+
+echo "==> disk: $(df -h . | awk 'NR == 2 {print $4 " free of " $2}')"
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
