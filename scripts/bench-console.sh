@@ -12,24 +12,7 @@ fi
 
 # Gzipped sizes: the initial bundle every page loads (wasm + js + the split loader), then the
 # chunks each lazy route adds (from cargo-leptos's split manifest).
-node -e '
-    const fs = require("fs"), zlib = require("zlib"), dir = "target/site/pkg/";
-    const gz = (f) => zlib.gzipSync(fs.readFileSync(dir + f), { level: 9 }).length;
-    const kb = (n) => (n / 1024).toFixed(1) + " KB";
-    const loader = fs.readdirSync(dir).filter((f) => f.startsWith("__wasm_split") && f.endsWith(".js"));
-    const initial = ["chatdeck.wasm", "chatdeck.js", ...loader];
-    const initialGz = initial.reduce((sum, f) => sum + gz(f), 0);
-    console.log(`bundle (gzip): initial ${kb(initialGz)} (` + initial.map((f) => `${f} ${kb(gz(f))}`).join(", ") + `), css ${kb(gz("chatdeck.css"))}`);
-    let manifest = {};
-    try { manifest = JSON.parse(fs.readFileSync(dir + "__wasm_split_manifest.json", "utf8")); } catch {}
-    const all = new Set(initial);
-    for (const [route, chunks] of Object.entries(manifest)) {
-        const extra = chunks.reduce((sum, c) => sum + gz(c + ".wasm"), 0);
-        chunks.forEach((c) => all.add(c + ".wasm"));
-        console.log(`  + ${route.replace(/_\d+$/, "").replace(/^_+/, "")}: ${kb(extra)} more, ${kb(initialGz + extra)} in all`);
-    }
-    console.log(`  everything: ${kb([...all].reduce((sum, f) => sum + gz(f), 0))}`);
-'
+node scripts/bundle-size.mjs
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 data_dir=$(mktemp -d)

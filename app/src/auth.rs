@@ -1,9 +1,11 @@
 //! Signing in and out, and who is signed in.
 
-use leptos::form::ActionForm;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
 
 use crate::error::AppError;
 
@@ -65,6 +67,19 @@ pub async fn current_user() -> Result<Option<ConsoleUser>, AppError> {
     }
 }
 
+/// The sign-in form's fields, read from the submitted form.
+fn sign_in_input(ev: &SubmitEvent) -> Option<SignIn> {
+    let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+    let data = web_sys::FormData::new_with_form(&form).ok()?;
+    let field = |name: &str| data.get(name).as_string().unwrap_or_default();
+    let next = field("next");
+    Some(SignIn {
+        email: field("email"),
+        password: field("password"),
+        next: (!next.is_empty()).then_some(next),
+    })
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let AuthActions {
@@ -79,7 +94,14 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="mx-auto mt-16 w-full max-w-sm px-6">
             <h1 class="text-2xl font-semibold tracking-tight">"Sign in to chatdeck"</h1>
-            <ActionForm action attr:class="mt-6 space-y-4" attr:aria-describedby="login-error">
+            // A plain form posting to the server function: signing in works before the wasm has
+            // loaded. Once hydrated, the fields are sent by the action (no page load).
+            <form action=SignIn::url() method="post" class="mt-6 space-y-4" aria-describedby="login-error" on:submit=move |ev: SubmitEvent| {
+                ev.prevent_default();
+                if let Some(input) = sign_in_input(&ev) {
+                    action.dispatch(input);
+                }
+            }>
                 <input type="hidden" name="next" value=next/>
                 <div>
                     <label for="email" class="block text-sm font-medium">"Email"</label>
@@ -113,7 +135,7 @@ pub fn LoginPage() -> impl IntoView {
                 >
                     "Sign in"
                 </button>
-            </ActionForm>
+            </form>
         </section>
     }
 }

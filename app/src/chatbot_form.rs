@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use leptos::either::{Either, EitherOf3};
-use leptos::form::ActionForm;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+use leptos::server_fn::ServerFn;
 use leptos_router::params::Params;
 use okchat::Slug;
 use serde::{Deserialize, Serialize};
@@ -340,11 +341,11 @@ impl Errors {
     }
 
     /// For `on:submit:capture`: shows every error and stops an invalid form from posting.
-    fn gate(self, ev: leptos::ev::SubmitEvent) {
+    /// On submit: from now on every error shows; true when the draft passes the rules and
+    /// may be sent.
+    fn ready(self) -> bool {
         self.submitted.set(true);
-        if !self.local.read_untracked().is_empty() {
-            ev.prevent_default();
-        }
+        self.local.read_untracked().is_empty()
     }
 }
 
@@ -481,8 +482,9 @@ pub fn NewChatbotPage() -> impl IntoView {
             draft.slug.set(suggested);
         }
     });
+    let current = draft.current();
     let errors = Errors::new(
-        draft.current(),
+        current,
         true,
         Signal::derive(move || field_errors(create.value().get())),
     );
@@ -490,7 +492,14 @@ pub fn NewChatbotPage() -> impl IntoView {
         <section class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
             <h1 class="text-2xl font-semibold tracking-tight">"New chatbot"</h1>
             <div class=PAGE_GRID>
-                <ActionForm action=create attr:class="space-y-6" on:submit:capture=move |ev| errors.gate(ev)>
+                // A plain form posting to the server function (it works before the wasm loads);
+                // once hydrated, submitting sends the draft itself, already typed and checked.
+                <form action=CreateChatbot::url() method="post" class="space-y-6" on:submit=move |ev: SubmitEvent| {
+                    ev.prevent_default();
+                    if errors.ready() {
+                        create.dispatch(CreateChatbot { input: current.get_untracked() });
+                    }
+                }>
                     <DraftFields
                         draft
                         errors
@@ -500,7 +509,7 @@ pub fn NewChatbotPage() -> impl IntoView {
                     <p class="text-sm text-slate-600 dark:text-slate-400">"You can upload an avatar and copy the embed code once the chatbot exists."</p>
                     <p role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">{move || banner_text(create.value().get())}</p>
                     <button type="submit" class=SUBMIT disabled=move || create.pending().get()>"Create chatbot"</button>
-                </ActionForm>
+                </form>
                 <Preview look=draft.look()/>
             </div>
         </section>
@@ -620,7 +629,12 @@ fn EditForm(data: EditData) -> impl IntoView {
             </div>
             <div class=PAGE_GRID>
                 <div class="min-w-0">
-                    <ActionForm action=update attr:class="space-y-6" on:submit:capture=move |ev| errors.gate(ev)>
+                    <form action=UpdateChatbot::url() method="post" class="space-y-6" on:submit=move |ev: SubmitEvent| {
+                        ev.prevent_default();
+                        if errors.ready() {
+                            update.dispatch(UpdateChatbot { id: id.get_value(), input: current.get_untracked() });
+                        }
+                    }>
                         <input type="hidden" name="id" value=id.get_value()/>
                         <DraftFields draft errors slug_locked=true/>
                         <p role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">{move || banner_text(update.value().get())}</p>
@@ -632,7 +646,7 @@ fn EditForm(data: EditData) -> impl IntoView {
                                 </Show>
                             </div>
                         </div>
-                    </ActionForm>
+                    </form>
                     <AvatarCard id=id.get_value() avatar=draft.avatar/>
                     <EmbedCard snippet/>
                     <div class="mt-10 rounded-lg border border-red-200 p-4 dark:border-red-900">
@@ -646,12 +660,15 @@ fn EditForm(data: EditData) -> impl IntoView {
                                 </button>
                             }
                         >
-                            <ActionForm action=delete attr:class="mt-3 flex flex-wrap items-center gap-2">
+                            <form action=DeleteChatbot::url() method="post" class="mt-3 flex flex-wrap items-center gap-2" on:submit=move |ev: SubmitEvent| {
+                                ev.prevent_default();
+                                delete.dispatch(DeleteChatbot { id: id.get_value() });
+                            }>
                                 <input type="hidden" name="id" value=id.get_value()/>
                                 <span class="text-sm">"Delete it for good?"</span>
                                 <button type="submit" class="rounded-md bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-600">"Delete permanently"</button>
                                 <button type="button" class="rounded-md border border-slate-300 px-4 py-2" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                            </ActionForm>
+                            </form>
                         </Show>
                     </div>
                 </div>
@@ -742,10 +759,13 @@ fn AvatarCard(id: String, avatar: RwSignal<Option<String>>) -> impl IntoView {
                     />
                 </form>
                 <Show when=move || avatar.get().is_some()>
-                    <ActionForm action=remove>
+                    <form action=RemoveAvatar::url() method="post" on:submit=move |ev: SubmitEvent| {
+                        ev.prevent_default();
+                        remove.dispatch(RemoveAvatar { id: id.get_value() });
+                    }>
                         <input type="hidden" name="id" value=id.get_value()/>
                         <button type="submit" class="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">"Remove avatar"</button>
-                    </ActionForm>
+                    </form>
                 </Show>
             </div>
             <p role="status" class="mt-2 min-h-5 text-sm" data-testid="avatar-status">

@@ -54,8 +54,8 @@ pub fn short_timestamp(ts: &str) -> String {
 
 /// Case-insensitive name match for the search box.
 pub fn matches_search(name: &str, query: &str) -> bool {
-    let query = query.trim().to_lowercase();
-    query.is_empty() || name.to_lowercase().contains(&query)
+    let query = crate::case::lowercase(query.trim());
+    query.is_empty() || crate::case::lowercase(name).contains(&query)
 }
 
 #[component]

@@ -136,6 +136,13 @@ pub fn Field(
     }
 }
 
+/// `4.5312` → `4.5`: one decimal, rounded half up, by integer arithmetic (the browser bundle
+/// carries no float formatting code).
+pub fn one_decimal(x: f64) -> String {
+    let tenths = (x * 10.0).round().max(0.0) as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 /// `12345` → `12,345`.
 pub fn group_digits(n: usize) -> String {
     let digits = n.to_string();
@@ -175,7 +182,7 @@ pub fn ColorField(
     let ratio = move || {
         HexColor::parse(&value.read()).ok().map(|c| {
             let (ratio, pass) = contrast::widget_text_contrast(&c);
-            (format!("{ratio:.1}:1"), pass)
+            (format!("{}:1", one_decimal(ratio)), pass)
         })
     };
     let testid = format!("contrast-{}", field.replace('.', "-"));
@@ -203,9 +210,9 @@ pub fn ColorField(
                         let unset = if value.read().trim().is_empty() { " opacity-30" } else { "" };
                         format!("h-10 w-12 cursor-pointer rounded border border-slate-300 bg-white p-1 dark:border-slate-700{unset}")
                     }
-                    aria-label=format!("Color picker for the {}", label.to_lowercase().replace(" color", ""))
+                    aria-label=format!("Color picker for the {}", label.to_ascii_lowercase().replace(" color", ""))
                     prop:value=picker_value
-                    on:input=move |ev| value.set(event_target_value(&ev).to_uppercase())
+                    on:input=move |ev| value.set(event_target_value(&ev).to_ascii_uppercase())
                 />
                 <input
                     id=names.id.clone()
@@ -232,16 +239,16 @@ pub fn NumberField(
     label: &'static str,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
-    min: f64,
-    max: f64,
-    step: f64,
-    default: f64,
+    min: &'static str,
+    max: &'static str,
+    step: &'static str,
+    default: &'static str,
 ) -> impl IntoView {
     let names = Names::of(&field);
     let slider_value = move || {
         let v = value.read();
         if v.trim().is_empty() {
-            default.to_string()
+            default.to_owned()
         } else {
             v.clone()
         }
@@ -268,7 +275,7 @@ pub fn NumberField(
                     min=min
                     max=max
                     step=step
-                    placeholder=format!("{default}")
+                    placeholder=default
                     class="block w-28 rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
                     aria-invalid=move || error.get().is_some().to_string()
                     aria-describedby=names.error_id.clone()
@@ -364,5 +371,19 @@ mod tests {
         assert_eq!(group_digits(20000), "20,000");
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1000), "1,000");
+    }
+
+    #[test]
+    fn one_decimal_matches_the_usual_rounding() {
+        for (x, text) in [
+            (4.5312, "4.5"),
+            (4.55, "4.6"),
+            (21.0, "21.0"),
+            (1.0, "1.0"),
+            (3.04, "3.0"),
+            (0.96, "1.0"),
+        ] {
+            assert_eq!(one_decimal(x), text, "{x}");
+        }
     }
 }

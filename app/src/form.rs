@@ -201,11 +201,13 @@ pub enum VoiceKind {
     Url,
     Color,
     /// A slider beside a number field: range, step, and the value the agent uses when unset.
+    /// Written as the text the page shows (the API's validation checks the value): the
+    /// browser bundle then needs no float formatting code at all.
     Number {
-        min: f64,
-        max: f64,
-        step: f64,
-        default: f64,
+        min: &'static str,
+        max: &'static str,
+        step: &'static str,
+        default: &'static str,
     },
 }
 
@@ -220,7 +222,12 @@ pub struct VoiceField {
     pub kind: VoiceKind,
 }
 
-const fn number(min: f64, max: f64, step: f64, default: f64) -> VoiceKind {
+const fn number(
+    min: &'static str,
+    max: &'static str,
+    step: &'static str,
+    default: &'static str,
+) -> VoiceKind {
     VoiceKind::Number {
         min,
         max,
@@ -248,36 +255,31 @@ pub const VOICE_FIELDS: [VoiceField; 21] = [
         key: "temperature",
         path: "model.temperature",
         label: "Temperature",
-        kind: number(0.0, 1.0, 0.05, 0.7),
+        kind: number("0", "1", "0.05", "0.7"),
     },
     VoiceField {
         key: "max_output_tokens",
         path: "model.max_output_tokens",
         label: "Max output tokens",
-        kind: number(
-            1.0,
-            okchat::validate::MAX_OUTPUT_TOKENS_MAX as f64,
-            1.0,
-            2048.0,
-        ),
+        kind: number("1", "16384", "1", "2048"),
     },
     VoiceField {
         key: "vad_threshold",
         path: "vad.threshold",
         label: "Voice detection threshold",
-        kind: number(0.0, 1.0, 0.05, 0.5),
+        kind: number("0", "1", "0.05", "0.5"),
     },
     VoiceField {
         key: "prefix_padding_ms",
         path: "vad.prefix_padding_ms",
         label: "Prefix padding (ms)",
-        kind: number(0.0, okchat::validate::VOICE_MS_MAX as f64, 50.0, 500.0),
+        kind: number("0", "10000", "50", "500"),
     },
     VoiceField {
         key: "silence_duration_ms",
         path: "vad.silence_duration_ms",
         label: "Silence duration (ms)",
-        kind: number(0.0, okchat::validate::VOICE_MS_MAX as f64, 50.0, 1000.0),
+        kind: number("0", "10000", "50", "1000"),
     },
     VoiceField {
         key: "start_call",
@@ -355,13 +357,13 @@ pub const VOICE_FIELDS: [VoiceField; 21] = [
         key: "button_radius",
         path: "appearance.buttonRadius",
         label: "Button radius (px)",
-        kind: number(0.0, okchat::validate::RADIUS_MAX as f64, 1.0, 8.0),
+        kind: number("0", "64", "1", "8"),
     },
     VoiceField {
         key: "card_radius",
         path: "appearance.cardRadius",
         label: "Card radius (px)",
-        kind: number(0.0, okchat::validate::RADIUS_MAX as f64, 1.0, 16.0),
+        kind: number("0", "64", "1", "16"),
     },
 ];
 
@@ -699,13 +701,58 @@ mod tests {
                 VoiceKind::Text => format!("label {i}"),
                 VoiceKind::Url => "https://example.com/a.png".into(),
                 VoiceKind::Color => "#ABCDEF".into(),
-                VoiceKind::Number { min, .. } => (min as i64 + 1).to_string(),
+                VoiceKind::Number { min, .. } => (min.parse::<i64>().unwrap() + 1).to_string(),
             };
             values.insert(field.key.to_owned(), value);
         }
         let config = voice_config(&values).unwrap();
         assert!(config.validate().is_ok());
         assert_eq!(voice_form(&config), values);
+    }
+
+    #[test]
+    fn every_slider_range_is_the_api_range() {
+        // The ranges are written out as text for the page; the API's rules decide. Both ends
+        // must be accepted and one step past either end refused.
+        for field in VOICE_FIELDS {
+            let VoiceKind::Number {
+                min,
+                max,
+                step,
+                default,
+            } = field.kind
+            else {
+                continue;
+            };
+            let (lo, hi, step, default): (f64, f64, f64, f64) = (
+                min.parse().unwrap(),
+                max.parse().unwrap(),
+                step.parse().unwrap(),
+                default.parse().unwrap(),
+            );
+            assert!(
+                lo <= default && default <= hi && step > 0.0,
+                "{}",
+                field.key
+            );
+            let accepts = |v: f64| {
+                let mut values = BTreeMap::new();
+                let text = if v.fract() == 0.0 {
+                    format!("{}", v as i64)
+                } else {
+                    v.to_string()
+                };
+                values.insert(field.key.to_owned(), text);
+                voice_config(&values).is_ok_and(|c| c.validate().is_ok())
+            };
+            assert!(
+                accepts(lo) && accepts(hi),
+                "{} accepts {min}..={max}",
+                field.key
+            );
+            assert!(!accepts(hi + step), "{} refuses above {max}", field.key);
+            assert!(!accepts(lo - step), "{} refuses below {min}", field.key);
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod case;
 pub mod chatbot_form;
 pub mod chatbots;
 pub mod error;

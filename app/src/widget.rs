@@ -44,7 +44,7 @@ fn initial(name: &str) -> String {
     name.trim()
         .chars()
         .next()
-        .map(|c| c.to_uppercase().collect())
+        .map(|c| crate::case::uppercase(c.encode_utf8(&mut [0; 4])))
         .unwrap_or_else(|| "?".into())
 }
 
