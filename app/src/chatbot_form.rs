@@ -19,6 +19,7 @@ use crate::form::{
     embed_snippet, path_of, ChatbotForm, VoiceKind, LANGUAGES, MODELS, VOICE_FIELDS,
 };
 use crate::preview::{EmbedCard, Preview};
+use crate::sync_hydrate::SyncHydrate;
 use crate::widget::WidgetLook;
 
 /// What the edit page needs: the form, the avatar, and where the widget script is served.
@@ -514,7 +515,6 @@ pub fn NewChatbotPage() -> impl IntoView {
             </div>
         </section>
     }
-    .into_any()
 }
 
 /// `/chatbots/new`, loaded as its own wasm chunk.
@@ -527,7 +527,7 @@ impl leptos_router::LazyRoute for NewChatbotRoute {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <NewChatbotPage/> }.into_any()
+        SyncHydrate(view! { <NewChatbotPage/> }).into_any()
     }
 }
 
@@ -541,7 +541,7 @@ impl leptos_router::LazyRoute for EditChatbotRoute {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <EditChatbotPage/> }.into_any()
+        SyncHydrate(view! { <EditChatbotPage/> }).into_any()
     }
 }
 
@@ -575,7 +575,6 @@ pub fn EditChatbotPage() -> impl IntoView {
             </ErrorBoundary>
         </Suspense>
     }
-    .into_any()
 }
 
 #[component]
@@ -676,7 +675,6 @@ fn EditForm(data: EditData) -> impl IntoView {
             </div>
         </section>
     }
-    .into_any()
 }
 
 /// The avatar: the current image, a file picker that uploads at once (showing the chosen

@@ -1,6 +1,7 @@
 //! Chatbots in the console: the list page (and, next, the forms). Data comes from server
 //! functions that proxy to the okchat API with the organization's client.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
@@ -166,7 +167,7 @@ pub fn ChatbotListPage() -> impl IntoView {
                         {move || Suspend::new(async move {
                             chatbots.await.map(|bots| {
                                 if bots.is_empty() {
-                                    return view! { <EmptyState/> }.into_any();
+                                    return Either::Left(view! { <EmptyState/> });
                                 }
                                 let bots = StoredValue::new(bots);
                                 let visible = move || {
@@ -175,7 +176,7 @@ pub fn ChatbotListPage() -> impl IntoView {
                                         .filter(|b| matches_search(&b.name, &search.read()))
                                         .collect::<Vec<_>>()
                                 };
-                                view! {
+                                Either::Right(view! {
                                     <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
                                         <table class="w-full text-left">
                                             <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">
@@ -199,8 +200,7 @@ pub fn ChatbotListPage() -> impl IntoView {
                                             </p>
                                         </Show>
                                     </div>
-                                }
-                                .into_any()
+                                })
                             })
                         })}
                     </ErrorBoundary>

@@ -11,10 +11,12 @@ pub mod error;
 pub mod fields;
 pub mod form;
 pub mod preview;
+pub mod sync_hydrate;
 pub mod widget;
 
-use leptos::form::ActionForm;
+use crate::sync_hydrate::SyncHydrate;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
@@ -76,7 +78,7 @@ pub fn App() -> impl IntoView {
                 <main class="flex-1">
                     <Routes fallback=|| "Page not found.".into_view()>
                         <Route path=StaticSegment("") view=|| view! { <Redirect path="/chatbots"/> }/>
-                        <Route path=StaticSegment("chatbots") view=chatbots::ChatbotListPage/>
+                        <Route path=StaticSegment("chatbots") view=|| SyncHydrate(view! { <chatbots::ChatbotListPage/> })/>
                         // The two form pages are split into their own wasm chunks, loaded when
                         // first needed: the list and sign-in pages ship without them.
                         <Route
@@ -87,7 +89,7 @@ pub fn App() -> impl IntoView {
                             path=(StaticSegment("chatbots"), ParamSegment("id"))
                             view={Lazy::<chatbot_form::EditChatbotRoute>::new()}
                         />
-                        <Route path=StaticSegment("login") view=auth::LoginPage/>
+                        <Route path=StaticSegment("login") view=|| SyncHydrate(view! { <auth::LoginPage/> })/>
                     </Routes>
                 </main>
             </Router>
@@ -122,14 +124,21 @@ fn Header() -> impl IntoView {
                                         <span data-testid="signed-in-as">
                                             {user.email} " · " {user.organization_name}
                                         </span>
-                                        <ActionForm action=sign_out>
+                                        <form
+                                            action=auth::SignOut::url()
+                                            method="post"
+                                            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                                ev.prevent_default();
+                                                sign_out.dispatch(auth::SignOut {});
+                                            }
+                                        >
                                             <button
                                                 type="submit"
                                                 class="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
                                             >
                                                 "Sign out"
                                             </button>
-                                        </ActionForm>
+                                        </form>
                                     </div>
                                 }
                             })

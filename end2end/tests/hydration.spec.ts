@@ -73,3 +73,31 @@ test("the stylesheet and favicon are served", async ({ request }) => {
   expect(icon.status()).toBe(200);
   expect(icon.headers()["content-type"]).toContain("image/svg+xml");
 });
+
+test("the form pages hydrate without errors, loaded directly or reached in the browser", async ({
+  page,
+  request,
+}) => {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  const bot = await createChatbot(request, { name: `Hydrated ${Date.now().toString(36)}` });
+  // Loaded directly: server-rendered, then the route's wasm chunk hydrates it.
+  await signIn(page, `/chatbots/${bot.id}`);
+  for (const path of [`/chatbots/${bot.id}`, "/chatbots/new"]) {
+    await page.goto(path);
+    await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
+    await page.getByLabel("Header", { exact: true }).fill("Typed after hydration");
+    await expect(page.getByTestId("widget-header")).toContainText("Typed after hydration");
+  }
+  // Reached by client-side navigation: the chunk is loaded and the page built in the browser.
+  await page.goto("/chatbots");
+  await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
+  await page.getByRole("link", { name: bot.name }).first().click();
+  await expect(page).toHaveURL(`/chatbots/${bot.id}`);
+  await page.getByLabel("Header", { exact: true }).fill("Built in the browser");
+  await expect(page.getByTestId("widget-header")).toContainText("Built in the browser");
+  expect(errors).toEqual([]);
+});

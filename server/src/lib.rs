@@ -5,6 +5,9 @@
 //! from the feature modules (`chatbots`, `orgs`) and the console; `store` is the database
 //! interface each feature implements for SQLite; `files` stores uploads; `error` is the one
 //! error type every API route answers with.
+// The console's page views are deep types (no type erasure inside a page, which keeps the wasm
+// small); rendering them on the server needs the same limit as the `app` crate.
+#![recursion_limit = "512"]
 
 pub mod chatbots;
 pub mod cli;
