@@ -78,6 +78,8 @@ await page.getByLabel("Password").fill(password);
 await page.getByRole("button", { name: "Sign in" }).click();
 await page.waitForURL(`${baseUrl}/chatbots/new`);
 await page.locator('#console[data-hydrated="true"]').waitFor();
+// Signing in navigates in the browser; the form page appears once its wasm chunk has loaded.
+await page.getByTestId("widget-header-text").waitFor({ state: "attached" });
 if (process.env.BENCH_CSS) await page.addStyleTag({ content: process.env.BENCH_CSS });
 
 const consoleRun = await measure(page, "Header");
