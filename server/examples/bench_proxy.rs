@@ -1,8 +1,9 @@
 //! The console's proxy overhead: the median time of the `list_chatbots` server function (session
 //! check + `okchat::Client` call over loopback HTTP + re-encoding) against calling
 //! `GET /api/external/chatbots` directly, 1,000 sequential calls each after a warm-up, on a
-//! release build with a fresh data directory. Run: `cargo run --release -p server --example
-//! bench_proxy`.
+//! release build with a fresh data directory. The two kinds of call alternate (which goes first
+//! alternates too), so a machine that slows down or speeds up during the run affects both alike.
+//! Run: `cargo run --release -p server --example bench_proxy`.
 
 use std::time::{Duration, Instant};
 
@@ -17,18 +18,35 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-async fn time_calls(mut call: impl AsyncFnMut()) -> Vec<Duration> {
-    for _ in 0..100 {
-        call().await;
-    }
-    let mut times = Vec::with_capacity(CALLS);
-    for _ in 0..CALLS {
-        let start = Instant::now();
-        call().await;
-        times.push(start.elapsed());
-    }
-    times.sort();
-    times
+async fn timed(call: impl std::future::Future<Output = ()>) -> Duration {
+    let start = Instant::now();
+    call.await;
+    start.elapsed()
+}
+
+/// The API itself, with the organization's key.
+async fn direct(http: &reqwest::Client, base: &str, key: &str) {
+    let r = http
+        .get(format!("{base}/api/external/chatbots"))
+        .header("x-api-key", key)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    r.bytes().await.unwrap();
+}
+
+/// The console's server function, with a session cookie.
+async fn proxied(http: &reqwest::Client, base: &str, token: &str) {
+    let r = http
+        .post(format!("{base}{}", ListChatbots::PATH))
+        .header("cookie", format!("chatdeck_session={token}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    r.bytes().await.unwrap();
 }
 
 #[tokio::main]
@@ -68,29 +86,23 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let http = reqwest::Client::new();
-    let direct = time_calls(async || {
-        let r = http
-            .get(format!("{base}/api/external/chatbots"))
-            .header("x-api-key", &key)
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
-        r.bytes().await.unwrap();
-    })
-    .await;
-    let proxied = time_calls(async || {
-        let r = http
-            .post(format!("{base}{}", ListChatbots::PATH))
-            .header("cookie", format!("chatdeck_session={token}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
-        r.bytes().await.unwrap();
-    })
-    .await;
+    for _ in 0..100 {
+        direct(&http, &base, &key).await;
+        proxied(&http, &base, &token).await;
+    }
+    let (mut direct_times, mut proxied_times) = (Vec::new(), Vec::new());
+    for i in 0..CALLS {
+        if i % 2 == 0 {
+            direct_times.push(timed(direct(&http, &base, &key)).await);
+            proxied_times.push(timed(proxied(&http, &base, &token)).await);
+        } else {
+            proxied_times.push(timed(proxied(&http, &base, &token)).await);
+            direct_times.push(timed(direct(&http, &base, &key)).await);
+        }
+    }
+    direct_times.sort();
+    proxied_times.sort();
+    let (direct, proxied) = (direct_times, proxied_times);
 
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     let (dm, pm) = (percentile(&direct, 0.5), percentile(&proxied, 0.5));
