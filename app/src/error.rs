@@ -45,6 +45,21 @@ impl AppError {
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, AppError::Unauthorized(_))
     }
+
+    /// The HTTP status a server function answers with when it fails this way (not 500 for a
+    /// form the person can fix, so the server's log keeps its errors for real failures).
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized(_) => 401,
+            AppError::NotFound(_) => 404,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict(_) => 409,
+            AppError::BackendUnavailable(_) => 502,
+            AppError::Internal => 500,
+            // On the server, the framework's own failures: arguments that do not decode.
+            AppError::Transport(_) => 400,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -52,6 +67,14 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
         AppError::Transport(error.to_string())
+    }
+
+    /// Called on the server as the error is sent: the response takes [`AppError::status`].
+    #[cfg(feature = "ssr")]
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        crate::backend::set_error_status(self.status());
+        <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(br#""Internal""#))
     }
 }
 

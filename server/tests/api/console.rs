@@ -1,7 +1,7 @@
 //! The console's server functions, called over HTTP as the browser calls them, against the
 //! real embedded backend.
 
-use app::auth::SignOut;
+use app::auth::{SignIn, SignOut};
 use app::chatbot_form::{CreateChatbot, UpdateChatbot, UploadAvatar};
 use app::chatbots::{ChatbotSummary, ListChatbots};
 use app::form::ChatbotForm;
@@ -73,11 +73,34 @@ async fn server_functions_refuse_callers_without_a_session() {
             request = request.header("cookie", cookie);
         }
         let response = request.send().await.unwrap();
-        assert!(!response.status().is_success(), "{cookie:?}");
+        assert_eq!(response.status(), 401, "{cookie:?}");
         let body = response.text().await.unwrap();
         assert!(body.contains("Unauthorized"), "{body}");
         assert!(!body.contains("Ours"));
     }
+}
+
+#[tokio::test]
+async fn a_failed_plain_form_post_goes_back_to_its_page() {
+    // Before the page's wasm has loaded, forms post natively; a failure must bring the person
+    // back to the page (leptos_axum's redirect), not to an error body.
+    let app = spawn_app().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = http
+        .post(app.url(SignIn::PATH))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("referer", app.url("/login"))
+        .body("email=nobody%40example.com&password=wrong&next=")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with(&app.url("/login")), "{location}");
 }
 
 async fn list_status(app: &TestApp, cookie: &str) -> u16 {
@@ -168,7 +191,10 @@ async fn update_chatbot_saves_the_language_and_voice_agent_and_refuses_bad_input
     bad.name = "Renamed".into();
     bad.voice.insert("temperature".into(), "2".into());
     let (status, body) = post_update(&app, &cookie, &bot.id, bad).await;
-    assert_ne!(status, 200);
+    assert_eq!(
+        status, 422,
+        "a form the person can fix is not a server error: {body}"
+    );
     assert!(body.contains("voice.model.temperature"), "{body}");
     assert_eq!(app.versions(&bot.id).await, versions, "nothing changed");
     assert_eq!(app.details_json(&bot.id).await["chatbot"]["name"], "Ours");
