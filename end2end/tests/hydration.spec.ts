@@ -1,15 +1,21 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { createChatbot, emptyOrgUser, signIn } from "./auth";
 
-test("the chatbot list is server-rendered, hydrates, and filters as you type", async ({
-  page,
-  request,
-}) => {
+/** Uncaught exceptions and console errors of `page` from now on (a failed hydration shows here). */
+function pageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
   });
+  return errors;
+}
+
+test("the chatbot list is server-rendered, hydrates, and filters as you type", async ({
+  page,
+  request,
+}) => {
+  const errors = pageErrors(page);
   const suffix = Date.now().toString(36);
   await createChatbot(request, {
     name: `Support ${suffix}`,
@@ -78,11 +84,7 @@ test("the form pages hydrate without errors, loaded directly or reached in the b
   page,
   request,
 }) => {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
+  const errors = pageErrors(page);
   const bot = await createChatbot(request, { name: `Hydrated ${Date.now().toString(36)}` });
   // Loaded directly: server-rendered, then the route's wasm chunk hydrates it.
   await signIn(page, `/chatbots/${bot.id}`);
