@@ -77,8 +77,8 @@ await page.getByLabel("Email").fill(email);
 await page.getByLabel("Password").fill(password);
 await page.getByRole("button", { name: "Sign in" }).click();
 await page.waitForURL(`${baseUrl}/chatbots/new`);
+// The form is a lazy island: marked hydrated once its wasm chunk has loaded and hydrated it.
 await page.locator('#console[data-hydrated="true"]').waitFor();
-// Signing in navigates in the browser; the form page appears once its wasm chunk has loaded.
 await page.getByTestId("widget-header-text").waitFor({ state: "attached" });
 if (process.env.BENCH_CSS) await page.addStyleTag({ content: process.env.BENCH_CSS });
 

@@ -2,6 +2,7 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -14,14 +15,6 @@ use crate::error::AppError;
 pub struct ConsoleUser {
     pub email: String,
     pub organization_name: String,
-}
-
-/// The sign-in and sign-out actions, shared so that whatever shows the user refreshes after
-/// either.
-#[derive(Clone, Copy)]
-pub struct AuthActions {
-    pub sign_in: ServerAction<SignIn>,
-    pub sign_out: ServerAction<SignOut>,
 }
 
 /// Where to go after signing in: a local path only, so the link cannot send people elsewhere.
@@ -80,63 +73,75 @@ fn sign_in_input(ev: &SubmitEvent) -> Option<SignIn> {
     })
 }
 
+/// `/login`. Without wasm (or before it loads) the form posts to the server function, which
+/// redirects to the console, or back here with the error in the query (`__err`), shown below.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let AuthActions {
-        sign_in: action, ..
-    } = expect_context();
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    let error = move || match action.value().get() {
-        Some(Err(e)) => Some(e.to_string()),
-        _ => None,
-    };
+    let next = query.read_untracked().get("next").unwrap_or_default();
+    let error = query
+        .read_untracked()
+        .get("__err")
+        .map(|e| ServerFnUrlError::<AppError>::decode_err(&e).to_string());
     view! {
         <section class="mx-auto mt-16 w-full max-w-sm px-6">
             <h1 class="text-2xl font-semibold tracking-tight">"Sign in to chatdeck"</h1>
-            // A plain form posting to the server function: signing in works before the wasm has
-            // loaded. Once hydrated, the fields are sent by the action (no page load).
-            <form action=SignIn::url() method="post" class="mt-6 space-y-4" aria-describedby="login-error" on:submit=move |ev: SubmitEvent| {
-                ev.prevent_default();
-                if let Some(input) = sign_in_input(&ev) {
-                    action.dispatch(input);
-                }
-            }>
-                <input type="hidden" name="next" value=next/>
-                <div>
-                    <label for="email" class="block text-sm font-medium">"Email"</label>
-                    <input
-                        id="email"
-                        name="email"
-                        type="email"
-                        autocomplete="username"
-                        required
-                        class="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
-                    />
-                </div>
-                <div>
-                    <label for="password" class="block text-sm font-medium">"Password"</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                        class="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
-                    />
-                </div>
-                <p id="login-error" role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">
-                    {error}
-                </p>
-                <button
-                    type="submit"
-                    class="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-                    disabled=move || action.pending().get()
-                >
-                    "Sign in"
-                </button>
-            </form>
+            <LoginForm next error/>
         </section>
+    }
+}
+
+/// The sign-in form. Once hydrated, the fields are sent by the action (no page load until
+/// the server function's redirect), and a refusal shows without losing what was typed.
+#[island(lazy)]
+fn LoginForm(next: String, error: Option<String>) -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        Some(Ok(())) => None,
+        None => error.clone(),
+    };
+    view! {
+        <form action=SignIn::url() method="post" class="mt-6 space-y-4" aria-describedby="login-error" on:submit=move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if let Some(input) = sign_in_input(&ev) {
+                action.dispatch(input);
+            }
+        }>
+            <input type="hidden" name="next" value=next/>
+            <div>
+                <label for="email" class="block text-sm font-medium">"Email"</label>
+                <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="username"
+                    required
+                    class="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+                />
+            </div>
+            <div>
+                <label for="password" class="block text-sm font-medium">"Password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    class="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+                />
+            </div>
+            <p id="login-error" role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">
+                {error}
+            </p>
+            <button
+                type="submit"
+                class="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
+                disabled=move || action.pending().get()
+            >
+                "Sign in"
+            </button>
+        </form>
     }
 }
 

@@ -19,7 +19,6 @@ use crate::form::{
     embed_snippet, path_of, ChatbotForm, VoiceKind, LANGUAGES, MODELS, VOICE_FIELDS,
 };
 use crate::preview::{EmbedCard, Preview};
-use crate::sync_hydrate::SyncHydrate;
 use crate::widget::WidgetLook;
 
 /// What the edit page needs: the form, the avatar, and where the widget script is served.
@@ -466,7 +465,8 @@ const SUBMIT: &str = "rounded-md bg-indigo-600 px-4 py-2 font-medium text-white 
 const PAGE_GRID: &str =
     "mt-6 grid gap-8 lg:grid-cols-[minmax(0,1fr)_24rem] xl:grid-cols-[minmax(0,1fr)_28rem]";
 
-#[component]
+/// `/chatbots/new`: the whole page is one island, with its own wasm chunk.
+#[island(lazy)]
 pub fn NewChatbotPage() -> impl IntoView {
     let create = ServerAction::<CreateChatbot>::new();
     let draft = Draft::new(&ChatbotForm::new_defaults(), None);
@@ -517,39 +517,12 @@ pub fn NewChatbotPage() -> impl IntoView {
     }
 }
 
-/// `/chatbots/new`, loaded as its own wasm chunk.
-pub struct NewChatbotRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for NewChatbotRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        SyncHydrate(view! { <NewChatbotPage/> }).into_any()
-    }
-}
-
-/// `/chatbots/{id}`, loaded as its own wasm chunk.
-pub struct EditChatbotRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for EditChatbotRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        SyncHydrate(view! { <EditChatbotPage/> }).into_any()
-    }
-}
-
 #[derive(leptos::Params, PartialEq, Clone)]
 struct ChatbotParams {
     id: Option<String>,
 }
 
+/// `/chatbots/{id}`: loads the chatbot on the server, then renders the [`EditForm`] island.
 #[component]
 pub fn EditChatbotPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params::<ChatbotParams>();
@@ -577,7 +550,9 @@ pub fn EditChatbotPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The edit form, avatar, embed card and deletion: one island, with its own wasm chunk; the
+/// chatbot arrives as the island's serialized props.
+#[island(lazy)]
 fn EditForm(data: EditData) -> impl IntoView {
     let update = ServerAction::<UpdateChatbot>::new();
     let delete = ServerAction::<DeleteChatbot>::new();

@@ -3,7 +3,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -88,9 +87,9 @@ fn ChatbotRow(bot: ChatbotSummary) -> impl IntoView {
     view! {
         <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="chatbot-row">
             <td class="px-4 py-3">
-                <A href=format!("/chatbots/{}", bot.id) attr:class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                <a href=format!("/chatbots/{}", bot.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
                     {bot.name.clone()}
-                </A>
+                </a>
             </td>
             <td class="px-4 py-3 font-mono text-sm text-slate-600 dark:text-slate-400">{bot.slug.clone()}</td>
             <td class="px-4 py-3">
@@ -128,85 +127,98 @@ fn EmptyState() -> impl IntoView {
             <p class="mt-2 text-slate-600 dark:text-slate-400">
                 "Create a chatbot, brand its widget and embed it on your site with one script tag."
             </p>
-            <A href="/chatbots/new" attr:class="mt-4 inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">
+            <a href="/chatbots/new" class="mt-4 inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">
                 "Create your first chatbot"
-            </A>
+            </a>
         </div>
     }
 }
 
+const NEW_BUTTON: &str =
+    "rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500";
+
+/// `/chatbots`: the organization's chatbots, rendered on the server; the search box and the
+/// table it filters are an island.
 #[component]
 pub fn ChatbotListPage() -> impl IntoView {
     let chatbots = Resource::new_blocking(|| (), |_| list_chatbots());
-    let search = RwSignal::new(String::new());
     view! {
         <section class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
-            <div class="flex flex-wrap items-center gap-3">
-                <h1 class="text-2xl font-semibold tracking-tight">"Chatbots"</h1>
-                <label for="chatbot-search" class="sr-only">"Search chatbots by name"</label>
-                <input
-                    id="chatbot-search"
-                    type="search"
-                    placeholder="Search by name"
-                    class="ml-auto w-full rounded-md border border-slate-300 bg-white px-3 py-2 sm:w-64 dark:border-slate-700 dark:bg-slate-900"
-                    bind:value=search
-                />
-                <A href="/chatbots/new" attr:class="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">
-                    "New chatbot"
-                </A>
-            </div>
-            <div class="mt-6">
-                <Transition fallback=|| view! { <p class="text-slate-500">"Loading chatbots…"</p> }>
-                    <ErrorBoundary fallback=|errors| {
-                        view! {
-                            <div role="alert" class="rounded-md border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-                                {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join(" ")}
-                            </div>
-                        }
-                    }>
-                        {move || Suspend::new(async move {
-                            chatbots.await.map(|bots| {
-                                if bots.is_empty() {
-                                    return Either::Left(view! { <EmptyState/> });
-                                }
-                                let bots = StoredValue::new(bots);
-                                let visible = move || {
-                                    bots.get_value()
-                                        .into_iter()
-                                        .filter(|b| matches_search(&b.name, &search.read()))
-                                        .collect::<Vec<_>>()
-                                };
-                                Either::Right(view! {
-                                    <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-                                        <table class="w-full text-left">
-                                            <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                                                <tr>
-                                                    <th scope="col" class="px-4 py-2">"Name"</th>
-                                                    <th scope="col" class="px-4 py-2">"Slug"</th>
-                                                    <th scope="col" class="px-4 py-2">"Status"</th>
-                                                    <th scope="col" class="px-4 py-2">"Colors"</th>
-                                                    <th scope="col" class="px-4 py-2">"Last update"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
-                                                <For each=visible key=|b| b.id.clone() let:bot>
-                                                    <ChatbotRow bot/>
-                                                </For>
-                                            </tbody>
-                                        </table>
-                                        <Show when=move || visible().is_empty()>
-                                            <p class="p-4 text-slate-600 dark:text-slate-400" data-testid="no-match">
-                                                "No chatbot matches “" {move || search.get()} "”."
-                                            </p>
-                                        </Show>
-                                    </div>
-                                })
-                            })
-                        })}
-                    </ErrorBoundary>
-                </Transition>
-            </div>
+            <Transition fallback=|| view! { <p class="text-slate-500">"Loading chatbots…"</p> }>
+                <ErrorBoundary fallback=|errors| {
+                    view! {
+                        <div class="flex flex-wrap items-center gap-3">
+                            <h1 class="text-2xl font-semibold tracking-tight">"Chatbots"</h1>
+                            <a href="/chatbots/new" class=format!("ml-auto {NEW_BUTTON}")>"New chatbot"</a>
+                        </div>
+                        <div role="alert" class="mt-6 rounded-md border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+                            {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join(" ")}
+                        </div>
+                    }
+                }>
+                    {move || Suspend::new(async move {
+                        chatbots.await.map(|bots| view! { <ChatbotBrowser bots/> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
         </section>
+    }
+}
+
+/// The heading with the search box, and the table it filters as one types.
+#[island(lazy)]
+fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let list = if bots.is_empty() {
+        Either::Left(view! { <EmptyState/> })
+    } else {
+        let bots = StoredValue::new(bots);
+        let visible = move || {
+            bots.get_value()
+                .into_iter()
+                .filter(|b| matches_search(&b.name, &search.read()))
+                .collect::<Vec<_>>()
+        };
+        Either::Right(view! {
+            <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+                <table class="w-full text-left">
+                    <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                        <tr>
+                            <th scope="col" class="px-4 py-2">"Name"</th>
+                            <th scope="col" class="px-4 py-2">"Slug"</th>
+                            <th scope="col" class="px-4 py-2">"Status"</th>
+                            <th scope="col" class="px-4 py-2">"Colors"</th>
+                            <th scope="col" class="px-4 py-2">"Last update"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=visible key=|b| b.id.clone() let:bot>
+                            <ChatbotRow bot/>
+                        </For>
+                    </tbody>
+                </table>
+                <Show when=move || visible().is_empty()>
+                    <p class="p-4 text-slate-600 dark:text-slate-400" data-testid="no-match">
+                        "No chatbot matches “" {move || search.get()} "”."
+                    </p>
+                </Show>
+            </div>
+        })
+    };
+    view! {
+        <div class="flex flex-wrap items-center gap-3">
+            <h1 class="text-2xl font-semibold tracking-tight">"Chatbots"</h1>
+            <label for="chatbot-search" class="sr-only">"Search chatbots by name"</label>
+            <input
+                id="chatbot-search"
+                type="search"
+                placeholder="Search by name"
+                class="ml-auto w-full rounded-md border border-slate-300 bg-white px-3 py-2 sm:w-64 dark:border-slate-700 dark:bg-slate-900"
+                bind:value=search
+            />
+            <a href="/chatbots/new" class=NEW_BUTTON>"New chatbot"</a>
+        </div>
+        <div class="mt-6">{list}</div>
     }
 }
 

@@ -11,16 +11,14 @@ pub mod error;
 pub mod fields;
 pub mod form;
 pub mod preview;
-pub mod sync_hydrate;
 pub mod widget;
 
-use crate::sync_hydrate::SyncHydrate;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
-    Lazy, ParamSegment, StaticSegment,
+    ParamSegment, StaticSegment,
 };
 
 /// localStorage key of the console theme (`light` or `dark`; absent follows the system).
@@ -40,7 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // flash light.
                 <script inner_html=THEME_SCRIPT></script>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body class="bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
@@ -50,61 +48,71 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The console's root component.
+/// Called by the wasm entry once the module has loaded: the islands hydrate next (leptos's
+/// island script walks the page), each lazy island fetching its own wasm chunk.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_islands();
+    // A server function that redirects (after signing in, creating or deleting) loads the
+    // new page: there is no client-side router in islands mode.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        let _ = window().location().set_href(location);
+    });
+}
+
+/// The console's root component. It renders on the server; only its islands (the parts
+/// that react in the browser) ship as wasm.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-
-    // Effects never run during server rendering, so this flips only once the wasm has taken
-    // over the page: end-to-end tests wait for it instead of guessing with timeouts.
-    let hydrated = RwSignal::new(false);
-    provide_context(auth::AuthActions {
-        sign_in: ServerAction::new(),
-        sign_out: ServerAction::new(),
-    });
-    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/chatdeck.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Title text="chatdeck"/>
-        <div
-            id="console"
-            class="flex min-h-screen flex-col"
-            data-hydrated=move || hydrated.get().then_some("true")
-        >
+        <div id="console" class="flex min-h-screen flex-col">
             <Router>
                 <Header/>
                 <main class="flex-1">
                     <Routes fallback=|| "Page not found.".into_view()>
                         <Route path=StaticSegment("") view=|| view! { <Redirect path="/chatbots"/> }/>
-                        <Route path=StaticSegment("chatbots") view=|| SyncHydrate(view! { <chatbots::ChatbotListPage/> })/>
-                        // The two form pages are split into their own wasm chunks, loaded when
-                        // first needed: the list and sign-in pages ship without them.
+                        <Route path=StaticSegment("chatbots") view=chatbots::ChatbotListPage/>
                         <Route
                             path=(StaticSegment("chatbots"), StaticSegment("new"))
-                            view={Lazy::<chatbot_form::NewChatbotRoute>::new()}
+                            view=chatbot_form::NewChatbotPage
                         />
                         <Route
                             path=(StaticSegment("chatbots"), ParamSegment("id"))
-                            view={Lazy::<chatbot_form::EditChatbotRoute>::new()}
+                            view=chatbot_form::EditChatbotPage
                         />
-                        <Route path=StaticSegment("login") view=|| SyncHydrate(view! { <auth::LoginPage/> })/>
+                        <Route path=StaticSegment("login") view=auth::LoginPage/>
                     </Routes>
                 </main>
             </Router>
+            // Last in the page, so hydrated last: the island script hydrates islands in
+            // document order, waiting for each lazy island's chunk.
+            <HydratedMarker/>
         </div>
     }
 }
 
+/// Marks `#console` with `data-hydrated="true"` once every island above it has hydrated:
+/// end-to-end tests wait for it instead of guessing with timeouts.
+#[island]
+fn HydratedMarker() -> impl IntoView {
+    // Effects never run during server rendering.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(console) = document().get_element_by_id("console") {
+            let _ = console.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 #[component]
 fn Header() -> impl IntoView {
-    let auth::AuthActions { sign_in, sign_out } = expect_context();
-    // Blocking: the header is part of the first HTML, so nothing shifts when it hydrates.
-    let user = Resource::new_blocking(
-        move || (sign_in.version().get(), sign_out.version().get()),
-        |_| auth::current_user(),
-    );
+    // Blocking: the header is part of the first HTML.
+    let user = Resource::new_blocking(|| (), |_| auth::current_user());
     view! {
         <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <div class="mx-auto flex max-w-7xl flex-wrap items-center gap-3 px-4 py-4 sm:px-6">
@@ -124,14 +132,9 @@ fn Header() -> impl IntoView {
                                         <span data-testid="signed-in-as">
                                             {user.email} " · " {user.organization_name}
                                         </span>
-                                        <form
-                                            action=auth::SignOut::url()
-                                            method="post"
-                                            on:submit=move |ev: leptos::ev::SubmitEvent| {
-                                                ev.prevent_default();
-                                                sign_out.dispatch(auth::SignOut {});
-                                            }
-                                        >
+                                        // A plain post: the server function answers with a
+                                        // redirect to the sign-in page.
+                                        <form action=auth::SignOut::url() method="post">
                                             <button
                                                 type="submit"
                                                 class="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
@@ -150,7 +153,7 @@ fn Header() -> impl IntoView {
 }
 
 /// Switches the console between light and dark and remembers the choice in this browser.
-#[component]
+#[island]
 fn ThemeToggle() -> impl IntoView {
     // The server cannot know the theme; the label settles once the page hydrates.
     let dark = RwSignal::new(false);

@@ -1,12 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
 import { createChatbot, emptyOrgUser, signIn } from "./auth";
 
-/** Uncaught exceptions and console errors of `page` from now on (a failed hydration shows here). */
+/** Uncaught exceptions, console errors and warnings of `page` from now on (a failed
+ * hydration shows here, and so does an island whose wasm function is missing). */
 function pageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
+    if (message.type() === "error" || message.type() === "warning") errors.push(message.text());
   });
   return errors;
 }
@@ -86,7 +87,7 @@ test("the form pages hydrate without errors, loaded directly or reached in the b
 }) => {
   const errors = pageErrors(page);
   const bot = await createChatbot(request, { name: `Hydrated ${Date.now().toString(36)}` });
-  // Loaded directly: server-rendered, then the route's wasm chunk hydrates it.
+  // Loaded directly: server-rendered, then the form island's wasm chunk hydrates it.
   await signIn(page, `/chatbots/${bot.id}`);
   for (const path of [`/chatbots/${bot.id}`, "/chatbots/new"]) {
     await page.goto(path);
@@ -94,12 +95,13 @@ test("the form pages hydrate without errors, loaded directly or reached in the b
     await page.getByLabel("Header", { exact: true }).fill("Typed after hydration");
     await expect(page.getByTestId("widget-header")).toContainText("Typed after hydration");
   }
-  // Reached by client-side navigation: the chunk is loaded and the page built in the browser.
+  // Reached by a link from the list: a page load, and the island hydrates again.
   await page.goto("/chatbots");
   await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
   await page.getByRole("link", { name: bot.name }).first().click();
   await expect(page).toHaveURL(`/chatbots/${bot.id}`);
-  await page.getByLabel("Header", { exact: true }).fill("Built in the browser");
-  await expect(page.getByTestId("widget-header")).toContainText("Built in the browser");
+  await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Header", { exact: true }).fill("Typed after following the link");
+  await expect(page.getByTestId("widget-header")).toContainText("Typed after following the link");
   expect(errors).toEqual([]);
 });

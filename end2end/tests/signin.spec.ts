@@ -42,3 +42,22 @@ test("the sign-in form works before the wasm has loaded", async ({ browser }) =>
   await expect(page.getByTestId("signed-in-as")).toContainText(admin.email);
   await context.close();
 });
+
+test("without wasm, wrong credentials come back to the sign-in page with the error shown", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/login?next=%2Fchatbots");
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/login\?/);
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  // Signing in from there still goes where the first link pointed.
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/chatbots");
+  await context.close();
+});
