@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use crate::error::AppError;
+use crate::fields::{dispatch_on_submit, INPUT};
 
 /// The signed-in person, as the browser may see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +74,21 @@ fn sign_in_input(ev: &SubmitEvent) -> Option<SignIn> {
     })
 }
 
+/// A labelled, required sign-in field; `name` is also its id.
+fn credential(
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for=name class="block text-sm font-medium">{label}</label>
+            <input id=name name=name type=kind autocomplete=autocomplete required class=INPUT/>
+        </div>
+    }
+}
+
 /// `/login`. Without wasm (or before it loads) the form posts to the server function, which
 /// redirects to the console, or back here with the error in the query (`__err`), shown below.
 #[component]
@@ -102,35 +118,10 @@ fn LoginForm(next: String, error: Option<String>) -> impl IntoView {
         None => error.clone(),
     };
     view! {
-        <form action=SignIn::url() method="post" class="mt-6 space-y-4" aria-describedby="login-error" on:submit=move |ev: SubmitEvent| {
-            ev.prevent_default();
-            if let Some(input) = sign_in_input(&ev) {
-                action.dispatch(input);
-            }
-        }>
+        <form action=SignIn::url() method="post" class="mt-6 space-y-4" aria-describedby="login-error" on:submit=dispatch_on_submit(action, sign_in_input)>
             <input type="hidden" name="next" value=next/>
-            <div>
-                <label for="email" class="block text-sm font-medium">"Email"</label>
-                <input
-                    id="email"
-                    name="email"
-                    type="email"
-                    autocomplete="username"
-                    required
-                    class="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
-                />
-            </div>
-            <div>
-                <label for="password" class="block text-sm font-medium">"Password"</label>
-                <input
-                    id="password"
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                    class="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
-                />
-            </div>
+            {credential("email", "Email", "email", "username")}
+            {credential("password", "Password", "password", "current-password")}
             <p id="login-error" role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">
                 {error}
             </p>

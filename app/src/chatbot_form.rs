@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use leptos::either::{Either, EitherOf3};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use leptos::server_fn::ServerFn;
@@ -13,8 +12,8 @@ use leptos_router::params::Params;
 use okchat::Slug;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-use crate::fields::{ColorField, Field, NumberField, SelectField, Toggle};
+use crate::error::{AppError, PageError};
+use crate::fields::{dispatch_on_submit, ColorField, Field, NumberField, SelectField, Toggle};
 use crate::form::{
     embed_snippet, path_of, ChatbotForm, VoiceKind, LANGUAGES, MODELS, VOICE_FIELDS,
 };
@@ -340,7 +339,6 @@ impl Errors {
         })
     }
 
-    /// For `on:submit:capture`: shows every error and stops an invalid form from posting.
     /// On submit: from now on every error shows; true when the draft passes the rules and
     /// may be sent.
     fn ready(self) -> bool {
@@ -495,12 +493,9 @@ pub fn NewChatbotPage() -> impl IntoView {
             <div class=PAGE_GRID>
                 // A plain form posting to the server function (it works before the wasm loads);
                 // once hydrated, submitting sends the draft itself, already typed and checked.
-                <form action=CreateChatbot::url() method="post" class="space-y-6" on:submit=move |ev: SubmitEvent| {
-                    ev.prevent_default();
-                    if errors.ready() {
-                        create.dispatch(CreateChatbot { input: current.get_untracked() });
-                    }
-                }>
+                <form action=CreateChatbot::url() method="post" class="space-y-6" on:submit=dispatch_on_submit(create, move |_| {
+                    errors.ready().then(|| CreateChatbot { input: current.get_untracked() })
+                })>
                     <DraftFields
                         draft
                         errors
@@ -537,11 +532,7 @@ pub fn EditChatbotPage() -> impl IntoView {
     let chatbot = Resource::new_blocking(id, get_chatbot_form);
     view! {
         <Suspense fallback=|| view! { <p class="p-8 text-slate-600">"Loading chatbot…"</p> }>
-            <ErrorBoundary fallback=|errors| view! {
-                <div role="alert" class="m-8 rounded-md border border-red-300 bg-red-50 p-4 text-red-800" data-testid="page-error">
-                    {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join(" ")}
-                </div>
-            }>
+            <ErrorBoundary fallback=|errors| view! { <div class="m-8"><PageError errors/></div> }>
                 {move || Suspend::new(async move {
                     chatbot.await.map(|data| view! { <EditForm data/> })
                 })}
@@ -603,12 +594,9 @@ fn EditForm(data: EditData) -> impl IntoView {
             </div>
             <div class=PAGE_GRID>
                 <div class="min-w-0">
-                    <form action=UpdateChatbot::url() method="post" class="space-y-6" on:submit=move |ev: SubmitEvent| {
-                        ev.prevent_default();
-                        if errors.ready() {
-                            update.dispatch(UpdateChatbot { id: id.get_value(), input: current.get_untracked() });
-                        }
-                    }>
+                    <form action=UpdateChatbot::url() method="post" class="space-y-6" on:submit=dispatch_on_submit(update, move |_| {
+                        errors.ready().then(|| UpdateChatbot { id: id.get_value(), input: current.get_untracked() })
+                    })>
                         <input type="hidden" name="id" value=id.get_value()/>
                         <DraftFields draft errors slug_locked=true/>
                         <p role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">{move || banner_text(update.value().get())}</p>
@@ -634,10 +622,7 @@ fn EditForm(data: EditData) -> impl IntoView {
                                 </button>
                             }
                         >
-                            <form action=DeleteChatbot::url() method="post" class="mt-3 flex flex-wrap items-center gap-2" on:submit=move |ev: SubmitEvent| {
-                                ev.prevent_default();
-                                delete.dispatch(DeleteChatbot { id: id.get_value() });
-                            }>
+                            <form action=DeleteChatbot::url() method="post" class="mt-3 flex flex-wrap items-center gap-2" on:submit=dispatch_on_submit(delete, move |_| Some(DeleteChatbot { id: id.get_value() }))>
                                 <input type="hidden" name="id" value=id.get_value()/>
                                 <span class="text-sm">"Delete it for good?"</span>
                                 <button type="submit" class="rounded-md bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-600">"Delete permanently"</button>
@@ -732,10 +717,7 @@ fn AvatarCard(id: String, avatar: RwSignal<Option<String>>) -> impl IntoView {
                     />
                 </form>
                 <Show when=move || avatar.get().is_some()>
-                    <form action=RemoveAvatar::url() method="post" on:submit=move |ev: SubmitEvent| {
-                        ev.prevent_default();
-                        remove.dispatch(RemoveAvatar { id: id.get_value() });
-                    }>
+                    <form action=RemoveAvatar::url() method="post" on:submit=dispatch_on_submit(remove, move |_| Some(RemoveAvatar { id: id.get_value() }))>
                         <input type="hidden" name="id" value=id.get_value()/>
                         <button type="submit" class="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">"Remove avatar"</button>
                     </form>

@@ -5,7 +5,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, PageError};
 
 /// A chatbot as the list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,9 +151,7 @@ pub fn ChatbotListPage() -> impl IntoView {
                             <h1 class="text-2xl font-semibold tracking-tight">"Chatbots"</h1>
                             <a href="/chatbots/new" class=format!("ml-auto {NEW_BUTTON}")>"New chatbot"</a>
                         </div>
-                        <div role="alert" class="mt-6 rounded-md border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-                            {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join(" ")}
-                        </div>
+                        <div class="mt-6"><PageError errors/></div>
                     }
                 }>
                     {move || Suspend::new(async move {

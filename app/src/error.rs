@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -134,5 +135,15 @@ impl From<okchat::ClientError> for AppError {
                 AppError::Internal
             }
         }
+    }
+}
+
+/// What an `ErrorBoundary` caught, as one alert.
+#[component]
+pub fn PageError(errors: ArcRwSignal<leptos::error::Errors>) -> impl IntoView {
+    view! {
+        <div role="alert" class="rounded-md border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200" data-testid="page-error">
+            {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join(" ")}
+        </div>
     }
 }

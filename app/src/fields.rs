@@ -3,7 +3,9 @@
 //! label, reports its error through `aria-describedby`, and posts under `input[...]`.
 
 use leptos::either::Either;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use okchat::{contrast, HexColor};
 
 pub const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
@@ -133,6 +135,26 @@ pub fn Field(
             </p>
             <ErrorText names error/>
         </div>
+    }
+}
+
+/// The `on:submit` of a plain `<form action=S::url() method="post">`. Before the wasm has
+/// loaded, the browser posts the form to the server function; once hydrated, the page stays
+/// and the action is dispatched with the input `input` builds (`None` sends nothing).
+pub fn dispatch_on_submit<S>(
+    action: ServerAction<S>,
+    input: impl Fn(&SubmitEvent) -> Option<S> + 'static,
+) -> impl Fn(SubmitEvent) + 'static
+where
+    S: ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    move |ev| {
+        ev.prevent_default();
+        if let Some(input) = input(&ev) {
+            action.dispatch(input);
+        }
     }
 }
 
