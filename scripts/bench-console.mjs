@@ -8,6 +8,8 @@
 // soon as there is something to draw, which measures what the page itself costs. Each run also
 // times two controls (a bare page, and a static copy of the console page) and reads Chrome's
 // own Event Timing (input to next paint).
+// Before that, time to interactive: from navigation start to every island of the page hydrated
+// (#console[data-hydrated]), 10 loads of each page.
 // Usage: node scripts/bench-console.mjs BASE_URL EMAIL PASSWORD   (scripts/bench-console.sh)
 import { chromium } from "playwright";
 
@@ -64,6 +66,25 @@ const slow = await page.evaluate(() => window.__slow);
   return { samples, slow };
 }
 
+const LOADS = 10;
+
+/** Navigation start to `#console[data-hydrated]`, and to the load event, for `path`. */
+async function hydrationTimes(page, path) {
+  const hydrated = [];
+  const loaded = [];
+  for (let i = 0; i < LOADS; i++) {
+    await page.goto(baseUrl + path);
+    await page.locator('#console[data-hydrated="true"]').waitFor();
+    const t = await page.evaluate(() => ({
+      hydrated: window.__hydratedAt,
+      loaded: performance.getEntriesByType("navigation")[0].loadEventEnd,
+    }));
+    hydrated.push(t.hydrated);
+    loaded.push(t.loaded);
+  }
+  return { hydrated, loaded };
+}
+
 async function run(extraArgs) {
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -72,6 +93,15 @@ const browser = await chromium.launch({
     "--no-first-run", ...extraArgs],
 });
 const page = await browser.newPage();
+// Records when the last island has hydrated (performance.now() counts from navigation start).
+await page.addInitScript(() => {
+  new MutationObserver((_, observer) => {
+    if (document.getElementById("console")?.dataset.hydrated) {
+      window.__hydratedAt = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-hydrated"] });
+});
 await page.goto(`${baseUrl}/login?next=%2Fchatbots%2Fnew`);
 await page.getByLabel("Email").fill(email);
 await page.getByLabel("Password").fill(password);
@@ -83,6 +113,19 @@ await page.getByTestId("widget-header-text").waitFor({ state: "attached" });
 if (process.env.BENCH_CSS) await page.addStyleTag({ content: process.env.BENCH_CSS });
 
 const consoleRun = await measure(page, "Header");
+let loads = [];
+if (process.env.BENCH_LOADS !== "0" && !extraArgs.length) {
+  // A chatbot to edit: saved through the form, which then shows the list.
+  await page.goto(`${baseUrl}/chatbots/new`);
+  await page.locator('#console[data-hydrated="true"]').waitFor();
+  await page.getByLabel("Name", { exact: true }).fill(`Bench ${Date.now()}`);
+  await page.getByRole("button", { name: "Create chatbot" }).click();
+  await page.waitForURL(`${baseUrl}/chatbots`);
+  const edit = await page.getByTestId("chatbot-row").first().getByRole("link").getAttribute("href");
+  for (const path of ["/chatbots", "/chatbots/new", edit]) {
+    loads.push([path.replace(/[0-9a-f-]{36}$/, "{id}"), await hydrationTimes(page, path)]);
+  }
+}
 // Control: the same keystrokes into a bare page whose input handler copies the text into a
 // <p> with one line of JavaScript: the floor this browser and machine set for any framework.
 const control = await browser.newPage();
@@ -106,7 +149,7 @@ await copy.evaluate(() => {
 const copyRun = await measure(copy, "Header");
 const elements = await copy.evaluate(() => document.querySelectorAll("*").length);
 await browser.close();
-return [["console /chatbots/new, Header field -> live preview", consoleRun], ["control: bare page, input -> <p>", controlRun], [`control: static copy of the console page (${elements} elements), input -> preview header`, copyRun]];
+return [loads, ["console /chatbots/new, Header field -> live preview", consoleRun], ["control: bare page, input -> <p>", controlRun], [`control: static copy of the console page (${elements} elements), input -> preview header`, copyRun]];
 }
 
 
@@ -117,7 +160,11 @@ const stat = (values) => {
 };
 for (const [clock, args] of [["60 Hz frame clock", []], ["frame clock off", ["--disable-gpu-vsync", "--disable-frame-rate-limit"]]]) {
 console.log(`== ${clock}`);
-for (const [title, { samples, slow }] of await run(args)) {
+const [loads, ...runs] = await run(args);
+for (const [path, { hydrated, loaded }] of loads) {
+  console.log(`${path}: navigation start -> every island hydrated ${stat(hydrated)} (load event: ${stat(loaded)}), ${LOADS} loads`);
+}
+for (const [title, { samples, slow }] of runs) {
 console.log(`${title}: ${samples.length} keystrokes`);
 console.log(`input event -> preview DOM updated (the console's own work): ${stat(samples.map((s) => s.handler))}`);
 console.log(`input event -> all work done:  ${stat(samples.map((s) => s.settled ?? 0))}`);
