@@ -373,9 +373,6 @@ fn DraftFields(
     errors: Errors,
     /// Edit forms show the slug read-only: the API never changes it.
     slug_locked: bool,
-    /// Called when the person types in the slug field.
-    #[prop(optional)]
-    on_slug_input: Option<Callback<()>>,
 ) -> impl IntoView {
     let slug_hint = if slug_locked {
         "The slug cannot change after creation."
@@ -387,13 +384,7 @@ fn DraftFields(
         <fieldset class=SECTION>
             <legend class=LEGEND>"Basics"</legend>
             <Field field="name" label="Name" value=draft.name error=e("name", draft.name)/>
-            <div on:input=move |_| {
-                if let Some(callback) = on_slug_input {
-                    callback.run(());
-                }
-            }>
-                <Field field="slug" label="Slug" value=draft.slug error=e("slug", draft.slug) hint=slug_hint readonly=slug_locked/>
-            </div>
+            <Field field="slug" label="Slug" value=draft.slug error=e("slug", draft.slug) hint=slug_hint readonly=slug_locked/>
             <Field field="description" label="Description" value=draft.description error=e("description", draft.description) rows=2 max_chars=okchat::validate::DESCRIPTION_MAX/>
             <Toggle field="is_public" label="Public" value=draft.is_public hint="Anyone with the embed code can chat with it."/>
         </fieldset>
@@ -468,18 +459,21 @@ const PAGE_GRID: &str =
 pub fn NewChatbotPage() -> impl IntoView {
     let create = ServerAction::<CreateChatbot>::new();
     let draft = Draft::new(&ChatbotForm::new_defaults(), None);
-    // The slug follows the name until someone types in the slug field.
-    let slug_edited = RwSignal::new(false);
-    Effect::new(move |_| {
+    // The slug follows the name while it still holds the last suggestion: once someone types
+    // their own (even before the page hydrated), it is theirs.
+    Effect::new(move |last: Option<String>| {
         let name = draft.name.get();
-        if !slug_edited.get_untracked() {
-            let suggested = if name.trim().is_empty() {
-                String::new()
-            } else {
-                Slug::from_name(&name).into_inner()
-            };
-            draft.slug.set(suggested);
+        let last = last.unwrap_or_default();
+        if draft.slug.get_untracked() != last {
+            return last;
         }
+        let suggested = if name.trim().is_empty() {
+            String::new()
+        } else {
+            Slug::from_name(&name).into_inner()
+        };
+        draft.slug.set(suggested.clone());
+        suggested
     });
     let current = draft.current();
     let errors = Errors::new(
@@ -500,7 +494,6 @@ pub fn NewChatbotPage() -> impl IntoView {
                         draft
                         errors
                         slug_locked=false
-                        on_slug_input=Callback::new(move |()| slug_edited.set(true))
                     />
                     <p class="text-sm text-slate-600 dark:text-slate-400">"You can upload an avatar and copy the embed code once the chatbot exists."</p>
                     <p role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">{move || banner_text(create.value().get())}</p>

@@ -40,6 +40,63 @@ impl Names {
     }
 }
 
+/// Hydration never undoes typing. The page works as plain HTML before its island hydrates,
+/// and hydrating sets each control from the draft, which starts from what the server rendered.
+/// So whatever the person changed in the meantime is read first, then put back into the draft
+/// once the island has hydrated: the control shows it again, the preview and the checks
+/// follow.
+fn keep_typed<T: Send + Sync + 'static>(
+    id: &str,
+    value: RwSignal<T>,
+    read: impl FnOnce(&web_sys::Element) -> Option<T>,
+) {
+    #[cfg(feature = "hydrate")]
+    if let Some(typed) = document().get_element_by_id(id).and_then(|el| read(&el)) {
+        let mut typed = Some(typed);
+        Effect::new(move |_| {
+            if let Some(typed) = typed.take() {
+                value.set(typed);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, value, read);
+}
+
+/// A text input's or text area's value, when it is not the one the server rendered.
+#[cfg(feature = "hydrate")]
+fn changed_text(el: &web_sys::Element) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        (input.value() != input.default_value()).then(|| input.value())
+    } else {
+        let area = el.dyn_ref::<web_sys::HtmlTextAreaElement>()?;
+        (area.value() != area.default_value().ok()?).then(|| area.value())
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn changed_text(_: &web_sys::Element) -> Option<String> {
+    None
+}
+
+/// Text for inside a `<textarea>` in the server's HTML: escaped, after the one newline the HTML
+/// parser drops there (so a value that starts with a newline keeps it). The text areas are
+/// bound to the draft as a property, which never reaches the server's HTML.
+fn textarea_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 1);
+    html.push('\n');
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            c => html.push(c),
+        }
+    }
+    html
+}
+
 #[component]
 fn ErrorText(names: Names, error: Signal<Option<String>>) -> impl IntoView {
     view! {
@@ -76,8 +133,11 @@ pub fn Field(
     #[prop(optional, into)] placeholder: Option<String>,
 ) -> impl IntoView {
     let names = Names::of(&field);
+    keep_typed(&names.id, value, changed_text);
     let list_id = format!("{}-suggestions", names.id);
     let described = format!("{} {}-hint", names.error_id, names.id);
+    // `bind:value` sets the property once hydrated; the attribute and the text area's text
+    // are what the server's HTML shows (and a form posted before hydration sends).
     let control = match rows {
         Some(rows) => Either::Left(view! {
             <textarea
@@ -88,6 +148,7 @@ pub fn Field(
                 placeholder=placeholder
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=described.clone()
+                inner_html=textarea_html(&value.read_untracked())
                 bind:value=value
             ></textarea>
         }),
@@ -96,6 +157,7 @@ pub fn Field(
                 id=names.id.clone()
                 name=names.name.clone()
                 type="text"
+                value=value.get_untracked()
                 readonly=readonly
                 class=INPUT
                 placeholder=placeholder
@@ -192,6 +254,7 @@ pub fn ColorField(
     placeholder: Option<String>,
 ) -> impl IntoView {
     let names = Names::of(&field);
+    keep_typed(&names.id, value, changed_text);
     // The picker needs #rrggbb; #rgb is widened, anything else shows the last good colour.
     let picker_value = move || {
         HexColor::parse(&value.read())
@@ -233,6 +296,7 @@ pub fn ColorField(
                         format!("h-10 w-12 cursor-pointer rounded border border-slate-300 bg-white p-1 dark:border-slate-700{unset}")
                     }
                     aria-label=format!("Color picker for the {}", label.to_ascii_lowercase().replace(" color", ""))
+                    value=picker_value()
                     prop:value=picker_value
                     on:input=move |ev| value.set(event_target_value(&ev).to_ascii_uppercase())
                 />
@@ -241,6 +305,7 @@ pub fn ColorField(
                     name=names.name.clone()
                     type="text"
                     placeholder=placeholder
+                    value=value.get_untracked()
                     class="block w-32 rounded-md border border-slate-300 bg-white px-3 py-2 font-mono dark:border-slate-700 dark:bg-slate-900"
                     aria-invalid=move || error.get().is_some().to_string()
                     aria-describedby=names.error_id.clone()
@@ -267,6 +332,7 @@ pub fn NumberField(
     default: &'static str,
 ) -> impl IntoView {
     let names = Names::of(&field);
+    keep_typed(&names.id, value, changed_text);
     let slider_value = move || {
         let v = value.read();
         if v.trim().is_empty() {
@@ -286,6 +352,7 @@ pub fn NumberField(
                     max=max
                     step=step
                     aria-label=format!("{label} slider")
+                    value=slider_value()
                     prop:value=slider_value
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
@@ -298,6 +365,7 @@ pub fn NumberField(
                     max=max
                     step=step
                     placeholder=default
+                    value=value.get_untracked()
                     class="block w-28 rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
                     aria-invalid=move || error.get().is_some().to_string()
                     aria-describedby=names.error_id.clone()
@@ -322,6 +390,20 @@ pub fn SelectField(
 ) -> impl IntoView {
     let names = Names::of(&field);
     let current = value.get_untracked();
+    let rendered = current.clone();
+    keep_typed(&names.id, value, move |el| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let chosen = el.dyn_ref::<web_sys::HtmlSelectElement>()?.value();
+            (chosen != rendered).then_some(chosen)
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (el, rendered);
+            None
+        }
+    });
     let extra = (!options.iter().any(|(v, _)| *v == current)).then(|| {
         view! { <option value=current.clone()>{current.clone()}</option> }
     });
@@ -359,6 +441,19 @@ pub fn Toggle(
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let names = Names::of(&field);
+    keep_typed(&names.id, value, |el| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let input = el.dyn_ref::<web_sys::HtmlInputElement>()?;
+            (input.checked() != input.default_checked()).then(|| input.checked())
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = el;
+            None
+        }
+    });
     let hint_id = format!("{}-hint", names.id);
     view! {
         <div class="flex items-start gap-3 py-2">
@@ -366,6 +461,7 @@ pub fn Toggle(
                 id=names.id.clone()
                 type="checkbox"
                 name=names.name
+                checked=value.get_untracked()
                 bind:checked=value
                 class="mt-1 h-4 w-4 accent-indigo-600"
                 aria-describedby=hint_id.clone()
@@ -393,6 +489,14 @@ mod tests {
         assert_eq!(group_digits(20000), "20,000");
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1000), "1,000");
+    }
+
+    #[test]
+    fn textarea_html_keeps_the_text_exactly() {
+        assert_eq!(textarea_html("a < b & c > d"), "\na &lt; b &amp; c &gt; d");
+        assert_eq!(textarea_html("</textarea><script>"), "\n&lt;/textarea&gt;&lt;script&gt;");
+        assert_eq!(textarea_html("\nstarts with a newline"), "\n\nstarts with a newline");
+        assert_eq!(textarea_html(""), "\n");
     }
 
     #[test]

@@ -105,3 +105,48 @@ test("the form pages hydrate without errors, loaded directly or reached in the b
   await expect(page.getByTestId("widget-header")).toContainText("Typed after following the link");
   expect(errors).toEqual([]);
 });
+
+test("without wasm, the edit form already shows the saved values", async ({ browser, request }) => {
+  const bot = await createChatbot(request, {
+    name: `Server-rendered ${Date.now().toString(36)}`,
+    description: "Answers billing questions",
+    is_public: true,
+    settings: { snippet: { header: "Billing help", primaryColor: "#0F766E" } },
+  });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, `/chatbots/${bot.id}`, undefined, { hydrated: false });
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue(bot.name);
+  await expect(page.getByLabel("Description", { exact: true })).toHaveValue("Answers billing questions");
+  await expect(page.getByLabel("Header", { exact: true })).toHaveValue("Billing help");
+  await expect(page.getByLabel("Primary color", { exact: true })).toHaveValue("#0F766E");
+  await expect(page.getByLabel("Color picker for the primary")).toHaveValue("#0f766e");
+  await expect(page.getByLabel("Public", { exact: true })).toBeChecked();
+  await expect(page.getByLabel("Tools", { exact: true })).not.toBeChecked();
+  await context.close();
+});
+
+test("what is typed before the form's island hydrates is kept and previewed", async ({ page }) => {
+  await signIn(page, "/chatbots");
+  // Hold the new-chatbot island's wasm chunk back until the fields have been typed into.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/split_new_chatbot_page_loader_\w+\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/chatbots/new");
+  await page.getByLabel("Name", { exact: true }).fill("Typed early");
+  await page.getByLabel("Slug", { exact: true }).fill("my-own-slug");
+  await page.getByLabel("Header", { exact: true }).fill("Before hydration");
+  await expect(page.locator("#console")).not.toHaveAttribute("data-hydrated", "true");
+  release();
+  await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByLabel("Header", { exact: true })).toHaveValue("Before hydration");
+  await expect(page.getByTestId("widget-header")).toContainText("Before hydration");
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Typed early");
+  // A slug typed by hand is not replaced by the one suggested from the name.
+  await expect(page.getByLabel("Slug", { exact: true })).toHaveValue("my-own-slug");
+  await page.getByLabel("Name", { exact: true }).fill("Typed early, then more");
+  await expect(page.getByLabel("Slug", { exact: true })).toHaveValue("my-own-slug");
+});
