@@ -494,8 +494,14 @@ mod tests {
     #[test]
     fn textarea_html_keeps_the_text_exactly() {
         assert_eq!(textarea_html("a < b & c > d"), "\na &lt; b &amp; c &gt; d");
-        assert_eq!(textarea_html("</textarea><script>"), "\n&lt;/textarea&gt;&lt;script&gt;");
-        assert_eq!(textarea_html("\nstarts with a newline"), "\n\nstarts with a newline");
+        assert_eq!(
+            textarea_html("</textarea><script>"),
+            "\n&lt;/textarea&gt;&lt;script&gt;"
+        );
+        assert_eq!(
+            textarea_html("\nstarts with a newline"),
+            "\n\nstarts with a newline"
+        );
         assert_eq!(textarea_html(""), "\n");
     }
 
