@@ -125,6 +125,24 @@ if (process.env.BENCH_LOADS !== "0" && !extraArgs.length) {
   for (const path of ["/chatbots", "/chatbots/new", edit]) {
     loads.push([path.replace(/[0-9a-f-]{36}$/, "{id}"), await hydrationTimes(page, path)]);
   }
+  // The same edit page 100 ms away (every request waits one round trip), with the island's
+  // chunk preloads the server puts in the page, and with them cut out of the HTML.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false, latency: 100, downloadThroughput: -1, uploadThroughput: -1,
+  });
+  loads.push(["/chatbots/{id} at 100 ms round trip, island chunks preloaded", await hydrationTimes(page, edit)]);
+  await page.route(edit, async (route) => {
+    const response = await route.fetch();
+    const html = (await response.text()).replace(/<link rel="(module)?preload" href="\/pkg\/(split_|chunk_|__wasm_split)[^>]*>/g, "");
+    await route.fulfill({ response, body: html });
+  });
+  loads.push(["/chatbots/{id} at 100 ms round trip, without the preloads", await hydrationTimes(page, edit)]);
+  await page.unroute(edit);
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1,
+  });
 }
 // Control: the same keystrokes into a bare page whose input handler copies the text into a
 // <p> with one line of JavaScript: the floor this browser and machine set for any framework.

@@ -102,6 +102,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="mx-auto mt-16 w-full max-w-sm px-6">
             <h1 class="text-2xl font-semibold tracking-tight">"Sign in to chatdeck"</h1>
+            <crate::PreloadIsland island="login_form"/>
             <LoginForm next error/>
         </section>
     }

@@ -524,6 +524,7 @@ pub fn EditChatbotPage() -> impl IntoView {
     };
     let chatbot = Resource::new_blocking(id, get_chatbot_form);
     view! {
+        <crate::PreloadIsland island="edit_form"/>
         <Suspense fallback=|| view! { <p class="p-8 text-slate-600">"Loading chatbot…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <div class="m-8"><PageError errors/></div> }>
                 {move || Suspend::new(async move {

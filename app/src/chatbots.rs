@@ -144,6 +144,7 @@ pub fn ChatbotListPage() -> impl IntoView {
     let chatbots = Resource::new_blocking(|| (), |_| list_chatbots());
     view! {
         <section class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
+            <crate::PreloadIsland island="chatbot_browser"/>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading chatbots…"</p> }>
                 <ErrorBoundary fallback=|errors| {
                     view! {

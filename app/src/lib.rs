@@ -79,7 +79,10 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("chatbots") view=chatbots::ChatbotListPage/>
                         <Route
                             path=(StaticSegment("chatbots"), StaticSegment("new"))
-                            view=chatbot_form::NewChatbotPage
+                            view=|| view! {
+                                <PreloadIsland island="new_chatbot_page"/>
+                                <chatbot_form::NewChatbotPage/>
+                            }
                         />
                         <Route
                             path=(StaticSegment("chatbots"), ParamSegment("id"))
@@ -94,6 +97,39 @@ pub fn App() -> impl IntoView {
             <HydratedMarker/>
         </div>
     }
+}
+
+/// `<link rel="preload">` for the wasm chunks of the lazy island `island` (its name in snake
+/// case), so the browser fetches them with the page instead of only once the main module has
+/// loaded and found the island. The chunk names come from cargo-leptos's split manifest; a
+/// build without `--split` has none, and this adds nothing. Rendered on the server only.
+#[component]
+pub fn PreloadIsland(island: &'static str) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let prefix = format!("{island}_loader_");
+        let found = use_context::<leptos::WasmSplitManifest>().and_then(|manifest| {
+            let manifest = manifest.0.try_read_value()?;
+            let (pkg, chunks, loader) = &*manifest;
+            let chunks = chunks
+                .iter()
+                .filter(|(key, _)| key.starts_with(&prefix))
+                .flat_map(|(_, chunks)| chunks.iter().map(|c| format!("{pkg}/{c}.wasm")))
+                .collect::<Vec<_>>();
+            Some((format!("{pkg}/{loader}"), chunks))
+        });
+        found.map(|(loader, chunks)| {
+            view! {
+                <Link rel="modulepreload" href=loader crossorigin=""/>
+                {chunks
+                    .into_iter()
+                    .map(|href| view! { <Link rel="preload" href as_="fetch" type_="application/wasm" crossorigin=""/> })
+                    .collect_view()}
+            }
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = island;
 }
 
 /// Marks `#console` with `data-hydrated="true"` once every island above it has hydrated:

@@ -89,8 +89,14 @@ test("the form pages hydrate without errors, loaded directly or reached in the b
   const bot = await createChatbot(request, { name: `Hydrated ${Date.now().toString(36)}` });
   // Loaded directly: server-rendered, then the form island's wasm chunk hydrates it.
   await signIn(page, `/chatbots/${bot.id}`);
-  for (const path of [`/chatbots/${bot.id}`, "/chatbots/new"]) {
+  for (const [path, island] of [
+    [`/chatbots/${bot.id}`, "edit_form"],
+    ["/chatbots/new", "new_chatbot_page"],
+  ]) {
     await page.goto(path);
+    // The island's wasm chunk is fetched with the page (and used: an unused preload would
+    // warn in the console).
+    await expect(page.locator(`link[rel="preload"][href*="/split_${island}_loader_"]`)).toHaveCount(1);
     await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
     await page.getByLabel("Header", { exact: true }).fill("Typed after hydration");
     await expect(page.getByTestId("widget-header")).toContainText("Typed after hydration");
