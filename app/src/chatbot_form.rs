@@ -563,11 +563,13 @@ fn EditForm(data: EditData) -> impl IntoView {
         }
     });
     let saved = move || matches!(update.value().get(), Some(Ok(()))) && !dirty.get();
-    // Leaving with unsaved changes asks first (the browser's own prompt).
+    // Leaving with unsaved changes asks first (the browser's own prompt), except when the
+    // chatbot is being deleted: its page then goes away on purpose.
+    let deleting = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     {
         let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            if dirty.get_untracked() {
+            if dirty.get_untracked() && !deleting.get_untracked() {
                 ev.prevent_default();
             }
         });
@@ -616,7 +618,10 @@ fn EditForm(data: EditData) -> impl IntoView {
                                 </button>
                             }
                         >
-                            <form action=DeleteChatbot::url() method="post" class="mt-3 flex flex-wrap items-center gap-2" on:submit=dispatch_on_submit(delete, move |_| Some(DeleteChatbot { id: id.get_value() }))>
+                            <form action=DeleteChatbot::url() method="post" class="mt-3 flex flex-wrap items-center gap-2" on:submit=dispatch_on_submit(delete, move |_| {
+                                deleting.set(true);
+                                Some(DeleteChatbot { id: id.get_value() })
+                            })>
                                 <input type="hidden" name="id" value=id.get_value()/>
                                 <span class="text-sm">"Delete it for good?"</span>
                                 <button type="submit" class="rounded-md bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-600">"Delete permanently"</button>

@@ -7,6 +7,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use okchat::{contrast, HexColor};
+use wasm_bindgen::JsCast;
 
 pub const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
 const HINT: &str = "mt-1 text-xs text-slate-600 dark:text-slate-400";
@@ -63,10 +64,10 @@ fn keep_typed<T: Send + Sync + 'static>(
     let _ = (id, value, read);
 }
 
+// What changed in a server-rendered control: read in the browser only (`keep_typed`).
+
 /// A text input's or text area's value, when it is not the one the server rendered.
-#[cfg(feature = "hydrate")]
 fn changed_text(el: &web_sys::Element) -> Option<String> {
-    use wasm_bindgen::JsCast;
     if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
         (input.value() != input.default_value()).then(|| input.value())
     } else {
@@ -75,9 +76,16 @@ fn changed_text(el: &web_sys::Element) -> Option<String> {
     }
 }
 
-#[cfg(not(feature = "hydrate"))]
-fn changed_text(_: &web_sys::Element) -> Option<String> {
-    None
+/// A checkbox's state, when it is not the one the server rendered.
+fn changed_checked(el: &web_sys::Element) -> Option<bool> {
+    let input = el.dyn_ref::<web_sys::HtmlInputElement>()?;
+    (input.checked() != input.default_checked()).then(|| input.checked())
+}
+
+/// A select's value, when it is not `rendered`.
+fn changed_choice(el: &web_sys::Element, rendered: &str) -> Option<String> {
+    let chosen = el.dyn_ref::<web_sys::HtmlSelectElement>()?.value();
+    (chosen != rendered).then_some(chosen)
 }
 
 /// Text for inside a `<textarea>` in the server's HTML: escaped, after the one newline the HTML
@@ -390,20 +398,7 @@ pub fn SelectField(
 ) -> impl IntoView {
     let names = Names::of(&field);
     let current = value.get_untracked();
-    let rendered = current.clone();
-    keep_typed(&names.id, value, move |el| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let chosen = el.dyn_ref::<web_sys::HtmlSelectElement>()?.value();
-            (chosen != rendered).then_some(chosen)
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (el, rendered);
-            None
-        }
-    });
+    keep_typed(&names.id, value, |el| changed_choice(el, &current));
     let extra = (!options.iter().any(|(v, _)| *v == current)).then(|| {
         view! { <option value=current.clone()>{current.clone()}</option> }
     });
@@ -441,19 +436,7 @@ pub fn Toggle(
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let names = Names::of(&field);
-    keep_typed(&names.id, value, |el| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let input = el.dyn_ref::<web_sys::HtmlInputElement>()?;
-            (input.checked() != input.default_checked()).then(|| input.checked())
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = el;
-            None
-        }
-    });
+    keep_typed(&names.id, value, changed_checked);
     let hint_id = format!("{}-hint", names.id);
     view! {
         <div class="flex items-start gap-3 py-2">

@@ -101,8 +101,9 @@ pub fn App() -> impl IntoView {
 
 /// `<link rel="preload">` for the wasm chunks of the lazy island `island` (its name in snake
 /// case), so the browser fetches them with the page instead of only once the main module has
-/// loaded and found the island. The chunk names come from cargo-leptos's split manifest; a
-/// build without `--split` has none, and this adds nothing. Rendered on the server only.
+/// loaded and found the island. The chunk names come from cargo-leptos's split manifest, which
+/// `HydrationScripts` reads into the (doc-hidden) `WasmSplitManifest` context, as leptos does
+/// for lazy routes; a build without `--split` has none, and this adds nothing. Server only.
 #[component]
 pub fn PreloadIsland(island: &'static str) -> impl IntoView {
     #[cfg(feature = "ssr")]

@@ -79,9 +79,27 @@ test("an invalid edit is refused inline and changes nothing", async ({ page, req
   await expect(page.getByLabel("Logo URL", { exact: true })).toHaveValue("");
 });
 
+test("leaving with unsaved changes asks first, and staying keeps them", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Unsaved ${Date.now().toString(36)}` });
+  await signIn(page, `/chatbots/${bot.id}`);
+  await page.getByLabel("Header", { exact: true }).fill("Not saved yet");
+  await expect(page.getByTestId("unsaved")).toBeVisible();
+  const asked = page.waitForEvent("dialog").then(async (dialog) => {
+    expect(dialog.type()).toBe("beforeunload");
+    await dialog.dismiss();
+  });
+  await page.getByRole("link", { name: "chatdeck" }).click();
+  await asked;
+  await expect(page).toHaveURL(`/chatbots/${bot.id}`);
+  await expect(page.getByLabel("Header", { exact: true })).toHaveValue("Not saved yet");
+});
+
 test("deleting asks for confirmation, then removes the chatbot", async ({ page, request }) => {
   const bot = await createChatbot(request, { name: `Doomed ${Date.now().toString(36)}` });
   await signIn(page, `/chatbots/${bot.id}`);
+  // Unsaved edits do not hold a deletion back with a leave prompt.
+  await page.getByLabel("Slogan", { exact: true }).fill("Edited, then deleted");
+  page.on("dialog", (dialog) => dialog.dismiss());
   await page.getByRole("button", { name: "Delete chatbot" }).click();
   await page.getByRole("button", { name: "Cancel" }).click();
   await page.getByRole("button", { name: "Delete chatbot" }).click();
