@@ -11,7 +11,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 # Gzipped sizes: the initial bundle every page loads (wasm + js + the split loader), then the
-# chunks each lazy route adds (from cargo-leptos's split manifest).
+# chunks each lazy island adds (from cargo-leptos's split manifest).
 node scripts/bundle-size.mjs
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')

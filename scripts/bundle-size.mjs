@@ -1,5 +1,5 @@
 // The console's release bundle, gzipped (level 9): the initial bundle every page loads (wasm +
-// js + the split loader), then what each lazy route adds (cargo-leptos's split manifest).
+// js + the split loader), then what each lazy island adds (cargo-leptos's split manifest).
 // Run after `cargo leptos build --release --split`; scripts/bench-console.sh calls it.
 
 import fs from "node:fs";
