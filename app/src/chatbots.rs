@@ -168,6 +168,7 @@ pub fn ChatbotListPage() -> impl IntoView {
 #[island(lazy)]
 fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
     let search = RwSignal::new(String::new());
+    crate::fields::keep_typed("chatbot-search", search, crate::fields::changed_text);
     let list = if bots.is_empty() {
         Either::Left(view! { <EmptyState/> })
     } else {

@@ -42,11 +42,11 @@ impl Names {
 }
 
 /// Hydration never undoes typing. The page works as plain HTML before its island hydrates,
-/// and hydrating sets each control from the draft, which starts from what the server rendered.
-/// So whatever the person changed in the meantime is read first, then put back into the draft
-/// once the island has hydrated: the control shows it again, the preview and the checks
-/// follow.
-fn keep_typed<T: Send + Sync + 'static>(
+/// and hydrating sets each control (`id`) from its signal, which starts from what the server
+/// rendered. So whatever the person changed in the meantime is read first (`read`), then put
+/// into the signal once the island has hydrated: the control shows it again, and whatever
+/// follows the signal (the preview, the checks, a search) follows.
+pub fn keep_typed<T: Send + Sync + 'static>(
     id: &str,
     value: RwSignal<T>,
     read: impl FnOnce(&web_sys::Element) -> Option<T>,
@@ -67,7 +67,7 @@ fn keep_typed<T: Send + Sync + 'static>(
 // What changed in a server-rendered control: read in the browser only (`keep_typed`).
 
 /// A text input's or text area's value, when it is not the one the server rendered.
-fn changed_text(el: &web_sys::Element) -> Option<String> {
+pub fn changed_text(el: &web_sys::Element) -> Option<String> {
     if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
         (input.value() != input.default_value()).then(|| input.value())
     } else {

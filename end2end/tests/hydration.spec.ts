@@ -42,6 +42,20 @@ test("the chatbot list is server-rendered, hydrates, and filters as you type", a
   await expect(rows).toHaveCount(0);
   await expect(page.getByTestId("no-match")).toBeVisible();
 
+  // A search typed before the list's island has hydrated still filters once it has.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/split_chatbot_browser_loader_\w+\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload();
+  await page.getByLabel("Search chatbots by name").fill(`support ${suffix}`);
+  release();
+  await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(`Support ${suffix}`);
+
   expect(errors).toEqual([]);
 });
 
