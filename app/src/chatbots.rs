@@ -164,11 +164,14 @@ pub fn ChatbotListPage() -> impl IntoView {
     }
 }
 
+/// The search box's id, which `keep_typed` reads it by.
+const SEARCH_ID: &str = "chatbot-search";
+
 /// The heading with the search box, and the table it filters as one types.
 #[island(lazy)]
 fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
     let search = RwSignal::new(String::new());
-    crate::fields::keep_typed("chatbot-search", search, crate::fields::changed_text);
+    crate::fields::keep_typed(SEARCH_ID, search, crate::fields::changed_text);
     let list = if bots.is_empty() {
         Either::Left(view! { <EmptyState/> })
     } else {
@@ -208,9 +211,9 @@ fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-center gap-3">
             <h1 class="text-2xl font-semibold tracking-tight">"Chatbots"</h1>
-            <label for="chatbot-search" class="sr-only">"Search chatbots by name"</label>
+            <label for=SEARCH_ID class="sr-only">"Search chatbots by name"</label>
             <input
-                id="chatbot-search"
+                id=SEARCH_ID
                 type="search"
                 placeholder="Search by name"
                 class="ml-auto w-full rounded-md border border-slate-300 bg-white px-3 py-2 sm:w-64 dark:border-slate-700 dark:bg-slate-900"
