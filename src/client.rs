@@ -44,6 +44,7 @@ use crate::knowledge::{
     DeleteKnowledgeResponse, KnowledgeDocument, KnowledgeListQuery, QueryKnowledgeRequest,
     QueryKnowledgeResponse, UpdateKnowledgeResponse, UploadFilesResponse,
 };
+use crate::versions::{VersionEnvelope, VersionsResponse};
 use crate::widget::{ChatWidgetResponse, ChatWidgetUpdate, VoiceAgentResponse, VoiceWidgetConfig};
 
 const API_KEY_HEADER: &str = "x-api-key";
@@ -183,6 +184,39 @@ fn transport(e: reqwest::Error) -> ClientError {
         source = cause.source();
     }
     ClientError::Transport(message)
+}
+
+/// An answer together with the chatbot's version after the call (from the `ETag` header), for
+/// the next conditional save. `version_id` is `None` when the server sent no `ETag` (okchat.ai
+/// and other backends without settings history).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Versioned<T> {
+    pub body: T,
+    pub version_id: Option<String>,
+}
+
+/// The version an `ETag` names: without a weak `W/` prefix and the quotes.
+fn etag_version(etag: &str) -> Option<String> {
+    let tag = etag.trim();
+    let tag = tag.strip_prefix("W/").unwrap_or(tag);
+    let tag = tag
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(tag);
+    (!tag.is_empty()).then(|| tag.to_owned())
+}
+
+/// The `If-Match` value for a save over `version`. `*` stays bare: quoted it would be a tag
+/// named `*` instead of "any current version".
+fn if_match_value(version: &str) -> Result<HeaderValue, ClientError> {
+    let refused = || ClientError::InvalidRequest(format!("{version:?} is not a version id"));
+    if version == "*" {
+        return Ok(HeaderValue::from_static("*"));
+    }
+    if version.is_empty() || version.contains('"') {
+        return Err(refused());
+    }
+    HeaderValue::from_str(&format!("\"{version}\"")).map_err(|_| refused())
 }
 
 /// A file sent in a multipart upload.
@@ -502,6 +536,38 @@ impl Client {
             .map_err(|e| ClientError::Decode(format!("{e}; body: {}", excerpt(&body))))
     }
 
+    /// Like `send`, keeping the chatbot version the answer's `ETag` names.
+    async fn send_versioned<T: DeserializeOwned>(
+        &self,
+        request: Result<RequestBuilder, ClientError>,
+    ) -> Result<Versioned<T>, ClientError> {
+        let response = checked(request?).await?;
+        let version_id = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .and_then(etag_version);
+        let bytes = response.bytes().await.map_err(transport)?;
+        let body = serde_json::from_slice(&bytes)
+            .map_err(|e| ClientError::Decode(format!("{e}; body: {}", excerpt(&bytes))))?;
+        Ok(Versioned { body, version_id })
+    }
+
+    /// A merge-patch request with `patch` as its body and, when given, `If-Match` on `if_match`.
+    fn conditional_patch(
+        &self,
+        segments: &[&str],
+        query: &[(&str, &str)],
+        patch: &Value,
+        if_match: Option<&str>,
+    ) -> Result<RequestBuilder, ClientError> {
+        let mut request = self.request(Method::PATCH, segments, query)?.json(patch);
+        if let Some(version) = if_match {
+            request = request.header(reqwest::header::IF_MATCH, if_match_value(version)?);
+        }
+        Ok(request)
+    }
+
     /// Knowledge Base Files: `POST /api/embedfiles?chatbotId=`, one `files` part per file.
     pub async fn knowledge_base_files(
         &self,
@@ -556,6 +622,19 @@ impl Client {
         self.send(request.map(|r| r.json(body))).await
     }
 
+    /// Update Chatbot (`PATCH /api/external/chatbots?id=`) saved only over the version
+    /// `if_match` (chatdeck answers `412 precondition_failed` when the chatbot changed since);
+    /// `None` saves unconditionally. Backends without versions ignore `If-Match`.
+    pub async fn update_chatbot_if(
+        &self,
+        chatbot_id: &str,
+        patch: &Value,
+        if_match: Option<&str>,
+    ) -> Result<Versioned<ChatbotMessageResponse>, ClientError> {
+        let request = self.conditional_patch(&CHATBOTS, &[("id", chatbot_id)], patch, if_match);
+        self.send_versioned(request).await
+    }
+
     /// Get Chatbot Details: `GET /api/external/chatbot/{chatbotId}`.
     pub async fn get_chatbot_details(
         &self,
@@ -606,6 +685,18 @@ impl Client {
         self.send(request.map(|r| r.json(body))).await
     }
 
+    /// Voice Agent saved only over the version `if_match` (see [`Client::update_chatbot_if`]).
+    pub async fn voice_agent_if(
+        &self,
+        chatbot_id: &str,
+        patch: &Value,
+        if_match: Option<&str>,
+    ) -> Result<Versioned<VoiceAgentResponse>, ClientError> {
+        let path = chatbot_path(chatbot_id, &["voice-agent"]);
+        let request = self.conditional_patch(&path, &[], patch, if_match);
+        self.send_versioned(request).await
+    }
+
     /// Chat Widget: `PATCH /api/external/chatbot/{chatbotId}/chat-widget`.
     pub async fn chat_widget(
         &self,
@@ -615,6 +706,60 @@ impl Client {
         let path = chatbot_path(chatbot_id, &["chat-widget"]);
         let request = self.request(Method::PATCH, &path, &NO_QUERY);
         self.send(request.map(|r| r.json(body))).await
+    }
+
+    /// Chat Widget saved only over the version `if_match` (see [`Client::update_chatbot_if`]).
+    pub async fn chat_widget_if(
+        &self,
+        chatbot_id: &str,
+        patch: &Value,
+        if_match: Option<&str>,
+    ) -> Result<Versioned<ChatWidgetResponse>, ClientError> {
+        let path = chatbot_path(chatbot_id, &["chat-widget"]);
+        let request = self.conditional_patch(&path, &[], patch, if_match);
+        self.send_versioned(request).await
+    }
+
+    /// Settings history: `GET /api/external/chatbot/{chatbotId}/versions?page&limit`, newest
+    /// first.
+    pub async fn list_versions(
+        &self,
+        chatbot_id: &str,
+        page: Option<u32>,
+        limit: Option<u32>,
+    ) -> Result<VersionsResponse, ClientError> {
+        let path = chatbot_path(chatbot_id, &["versions"]);
+        let mut query = Vec::new();
+        if let Some(page) = page {
+            query.push(("page", page.to_string()));
+        }
+        if let Some(limit) = limit {
+            query.push(("limit", limit.to_string()));
+        }
+        self.send(self.request(Method::GET, &path, &query)).await
+    }
+
+    /// One version: `GET /api/external/chatbot/{chatbotId}/versions/{versionId}`.
+    pub async fn get_version(
+        &self,
+        chatbot_id: &str,
+        version_id: &str,
+    ) -> Result<VersionEnvelope, ClientError> {
+        let path = chatbot_path(chatbot_id, &["versions", version_id]);
+        self.send(self.request(Method::GET, &path, &NO_QUERY)).await
+    }
+
+    /// Puts a version's settings back as a new version:
+    /// `POST /api/external/chatbot/{chatbotId}/versions/{versionId}/restore`. Answers like
+    /// Update Chatbot.
+    pub async fn restore_version(
+        &self,
+        chatbot_id: &str,
+        version_id: &str,
+    ) -> Result<ChatbotMessageResponse, ClientError> {
+        let path = chatbot_path(chatbot_id, &["versions", version_id, "restore"]);
+        self.send(self.request(Method::POST, &path, &NO_QUERY))
+            .await
     }
 
     /// Get Knowledge Base List Of Chatbot: `GET /api/external/chatbot/{chatbotId}/knowledge-base`.
@@ -1116,7 +1261,20 @@ mod tests {
         F: FnOnce(Client) -> Fut,
         Fut: std::future::Future<Output = Result<T, ClientError>>,
     {
-        let (base, server) = fake_server(200, &[], vec![fixture.as_bytes().to_vec()]);
+        exchange_with(&[], fixture, call).await
+    }
+
+    /// Like `exchange`, the answer also carrying `headers`.
+    async fn exchange_with<T, F, Fut>(
+        headers: &'static [(&'static str, &'static str)],
+        fixture: &str,
+        call: F,
+    ) -> (Seen, T)
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ClientError>>,
+    {
+        let (base, server) = fake_server(200, headers, vec![fixture.as_bytes().to_vec()]);
         let result = call(Client::new(base, KEY)).await;
         let seen = server.join().unwrap();
         assert_eq!(seen.header(API_KEY_HEADER), Some(KEY), "{}", seen.route());
@@ -1243,6 +1401,171 @@ mod tests {
         );
         assert_json_body(&seen, fixture!("chat_widget.request.json"));
         assert_eq!(answer.chat_widget_config.language, "auto");
+    }
+
+    const VERSION: &str = "9d2f6c1e-2b7a-4c55-8f0e-3a6b1d4e7c90";
+
+    #[tokio::test]
+    async fn conditional_saves_send_if_match_and_read_the_new_version_from_the_etag() {
+        let patch = serde_json::json!({ "name": "Renamed", "settings": { "logo": null } });
+        let (seen, saved) = exchange_with(
+            &[("etag", "\"c1d7a0f4-6f1e-4b8e-9a51-2f0d3c7b9e12\"")],
+            fixture!("update_chatbot.response.json"),
+            |c| async move { c.update_chatbot_if(BOT, &patch, Some(VERSION)).await },
+        )
+        .await;
+        assert_eq!(
+            seen.route(),
+            format!("PATCH /api/external/chatbots?id={BOT}")
+        );
+        assert_eq!(
+            seen.header("if-match"),
+            Some(format!("\"{VERSION}\"").as_str())
+        );
+        assert_json_body(
+            &seen,
+            r#"{ "name": "Renamed", "settings": { "logo": null } }"#,
+        );
+        assert_eq!(saved.body.message, crate::messages::CHATBOT_UPDATED);
+        assert_eq!(
+            saved.version_id.as_deref(),
+            Some("c1d7a0f4-6f1e-4b8e-9a51-2f0d3c7b9e12")
+        );
+
+        let patch = serde_json::json!({ "voice": "alloy" });
+        let (seen, saved) = exchange_with(
+            &[("etag", "W/\"v-7\"")],
+            fixture!("voice_agent.response.json"),
+            |c| async move { c.voice_agent_if(BOT, &patch, Some(VERSION)).await },
+        )
+        .await;
+        assert_eq!(
+            seen.route(),
+            format!("PATCH /api/external/chatbot/{BOT}/voice-agent")
+        );
+        assert_eq!(
+            seen.header("if-match"),
+            Some(format!("\"{VERSION}\"").as_str())
+        );
+        assert_json_body(&seen, r#"{ "voice": "alloy" }"#);
+        assert_eq!(
+            saved.version_id.as_deref(),
+            Some("v-7"),
+            "a weak tag counts"
+        );
+
+        let patch = serde_json::json!({ "language": "ko" });
+        let (seen, saved) = exchange(fixture!("chat_widget.response.json"), |c| async move {
+            c.chat_widget_if(BOT, &patch, None).await
+        })
+        .await;
+        assert_eq!(
+            seen.route(),
+            format!("PATCH /api/external/chatbot/{BOT}/chat-widget")
+        );
+        assert_eq!(seen.header("if-match"), None, "no version, no condition");
+        assert_json_body(&seen, r#"{ "language": "ko" }"#);
+        assert_eq!(saved.body.chat_widget_config.language, "auto");
+        assert_eq!(saved.version_id, None, "no ETag, no version");
+
+        let patch = serde_json::json!({});
+        let (seen, _) = exchange(fixture!("update_chatbot.response.json"), |c| async move {
+            c.update_chatbot_if(BOT, &patch, Some("*")).await
+        })
+        .await;
+        assert_eq!(
+            seen.header("if-match"),
+            Some("*"),
+            "the wildcard stays bare"
+        );
+    }
+
+    #[test]
+    fn etags_name_the_version_without_quotes_or_weak_prefix() {
+        assert_eq!(etag_version("\"abc\"").as_deref(), Some("abc"));
+        assert_eq!(etag_version("W/\"abc\"").as_deref(), Some("abc"));
+        assert_eq!(etag_version(" abc ").as_deref(), Some("abc"));
+        assert_eq!(etag_version("\"\""), None);
+        assert_eq!(etag_version(""), None);
+    }
+
+    #[tokio::test]
+    async fn a_version_that_cannot_be_an_entity_tag_is_refused_before_sending() {
+        let client = Client::new("http://127.0.0.1:9", KEY);
+        for version in ["", "a\"b", "line\nbreak"] {
+            let error = client
+                .update_chatbot_if(BOT, &serde_json::json!({}), Some(version))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(error, ClientError::InvalidRequest(_)),
+                "{version:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stale_conditional_save_is_a_412_precondition_failed() {
+        let (base, server) = fake_server(
+            412,
+            &[("content-type", "application/json")],
+            vec![br#"{"error":{"code":"precondition_failed","message":"The chatbot changed since version x."}}"#.to_vec()],
+        );
+        let error = Client::new(base, KEY)
+            .update_chatbot_if(BOT, &serde_json::json!({"name": "x"}), Some(VERSION))
+            .await
+            .unwrap_err();
+        server.join().unwrap();
+        assert_eq!(error.status(), Some(412));
+        assert_eq!(error.error_code(), Some(ErrorCode::PreconditionFailed));
+    }
+
+    #[tokio::test]
+    async fn version_endpoints_send_the_documented_requests() {
+        let (seen, list) = exchange(fixture!("get_versions.response.json"), |c| async move {
+            c.list_versions(BOT, Some(2), Some(25)).await
+        })
+        .await;
+        assert_eq!(
+            seen.route(),
+            format!("GET /api/external/chatbot/{BOT}/versions?page=2&limit=25")
+        );
+        assert_eq!(list.data.len(), 3);
+        assert_eq!(list.data[2].changed, Vec::<String>::new());
+
+        let (seen, _) = exchange(fixture!("get_versions.response.json"), |c| async move {
+            c.list_versions(BOT, None, None).await
+        })
+        .await;
+        assert_eq!(
+            seen.route(),
+            format!("GET /api/external/chatbot/{BOT}/versions")
+        );
+
+        let (seen, one) = exchange(fixture!("get_version.response.json"), |c| async move {
+            c.get_version(BOT, VERSION).await
+        })
+        .await;
+        assert_eq!(
+            seen.route(),
+            format!("GET /api/external/chatbot/{BOT}/versions/{VERSION}")
+        );
+        assert_eq!(one.version.id, VERSION);
+
+        let (seen, restored) =
+            exchange(fixture!("restore_version.response.json"), |c| async move {
+                c.restore_version(BOT, VERSION).await
+            })
+            .await;
+        assert_eq!(
+            seen.route(),
+            format!("POST /api/external/chatbot/{BOT}/versions/{VERSION}/restore")
+        );
+        assert_eq!(restored.message, crate::messages::CHATBOT_UPDATED);
+
+        let client = Client::new("http://127.0.0.1:9", KEY);
+        let error = client.get_version(BOT, "..").await.unwrap_err();
+        assert!(matches!(error, ClientError::InvalidRequest(_)));
     }
 
     #[tokio::test]

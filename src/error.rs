@@ -10,9 +10,11 @@ pub enum ErrorCode {
     InvalidJson,
     ValidationFailed,
     Unauthorized,
+    Forbidden,
     NotFound,
     MethodNotAllowed,
     Conflict,
+    PreconditionFailed,
     PayloadTooLarge,
     UnsupportedMediaType,
     RateLimited,
@@ -21,13 +23,15 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::InvalidJson,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::Conflict,
+        ErrorCode::PreconditionFailed,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::RateLimited,
@@ -40,9 +44,11 @@ impl ErrorCode {
             ErrorCode::InvalidJson => "invalid_json",
             ErrorCode::ValidationFailed => "validation_failed",
             ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::PreconditionFailed => "precondition_failed",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::RateLimited => "rate_limited",
@@ -55,9 +61,11 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidJson | ErrorCode::ValidationFailed => 400,
             ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,
+            ErrorCode::PreconditionFailed => 412,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
@@ -99,6 +107,48 @@ impl ErrorBody {
                 fields: BTreeMap::new(),
                 request_id: None,
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_parses_back_from_its_name_and_has_a_distinct_name() {
+        let mut names = std::collections::BTreeSet::new();
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            assert!(names.insert(code.as_str()), "{} twice", code.as_str());
+        }
+        assert_eq!(ErrorCode::parse("teapot"), None);
+    }
+
+    #[test]
+    fn codes_answer_the_statuses_api_decisions_gives_them() {
+        let expected = [
+            ("invalid_json", 400),
+            ("validation_failed", 400),
+            ("unauthorized", 401),
+            ("forbidden", 403),
+            ("not_found", 404),
+            ("method_not_allowed", 405),
+            ("conflict", 409),
+            ("precondition_failed", 412),
+            ("payload_too_large", 413),
+            ("unsupported_media_type", 415),
+            ("rate_limited", 429),
+            ("internal", 500),
+            ("upstream_unavailable", 502),
+        ];
+        assert_eq!(expected.len(), ErrorCode::ALL.len(), "every code is listed");
+        for (code, status) in expected {
+            assert_eq!(
+                ErrorCode::parse(code).map(ErrorCode::status),
+                Some(status),
+                "{code}"
+            );
         }
     }
 }

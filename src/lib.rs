@@ -16,6 +16,7 @@ pub mod knowledge;
 pub mod messages;
 pub mod nullable;
 pub mod validate;
+pub mod versions;
 pub mod widget;
 
 #[cfg(feature = "client")]
@@ -35,7 +36,8 @@ pub use knowledge::{
     UploadFilesResponse,
 };
 pub use validate::{ApiKey, ChatbotName, FieldErrors, HexColor, Language, LogoUrl, Slug, Validate};
+pub use versions::{VersionDetail, VersionEnvelope, VersionSummary, VersionsResponse};
 pub use widget::{ChatWidgetConfig, ChatWidgetUpdate, VoiceWidgetConfig};
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientError, UploadFile};
+pub use client::{Client, ClientError, UploadFile, Versioned};

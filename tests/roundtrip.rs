@@ -16,7 +16,7 @@ use okchat::{
     DeleteKnowledgeResponse, ErrorBody, ErrorCode, KnowledgeDocument, LastMessage, Message,
     MessageResponse, Page, PageMeta, QueryKnowledgeRequest, QueryKnowledgeResponse, Session,
     SessionEnvelope, StreamPart, UpdateChatbot, UpdateKnowledgeResponse, UploadFilesResponse,
-    VoiceWidgetConfig,
+    VersionEnvelope, VersionsResponse, VoiceWidgetConfig,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -175,6 +175,12 @@ fixtures_round_trip! {
         "get_messages.response.json" => Page<Message>,
     page_meta_round_trips_unchanged:
         "page_meta.json" => PageMeta,
+    chatdeck_versions_list_round_trips_unchanged:
+        "get_versions.response.json" => VersionsResponse,
+    chatdeck_version_detail_round_trips_unchanged:
+        "get_version.response.json" => VersionEnvelope,
+    chatdeck_restore_version_response_round_trips_unchanged:
+        "restore_version.response.json" => ChatbotMessageResponse,
     validation_error_body_round_trips_unchanged:
         "error.validation_failed.json" => ErrorBody,
     internal_error_body_with_request_id_round_trips_unchanged:
@@ -362,6 +368,8 @@ fn unknown_extra_fields_are_ignored_in_responses_too() {
     ignores_unknown_fields::<Page<KnowledgeDocument>>(
         "get_knowledge_base_list_of_chatbot.response.json",
     );
+    ignores_unknown_fields::<VersionsResponse>("get_versions.response.json");
+    ignores_unknown_fields::<VersionEnvelope>("get_version.response.json");
 
     // `fields` is a map, so only the envelope and `error` get the unknown key here.
     let mut noisy = fixture("error.validation_failed.json");
@@ -390,6 +398,7 @@ fn success_messages_match_the_documented_strings() {
     for (name, expected) in [
         ("create_chatbot.response.json", messages::CHATBOT_CREATED),
         ("update_chatbot.response.json", messages::CHATBOT_UPDATED),
+        ("restore_version.response.json", messages::CHATBOT_UPDATED),
         ("delete_chatbot.response.json", messages::CHATBOT_DELETED),
         ("chatbot_avatar.response.json", messages::AVATAR_UPDATED),
         ("voice_agent.response.json", messages::VOICE_WIDGET_UPDATED),
@@ -514,4 +523,38 @@ fn a_stream_starts_a_step_and_ends_with_a_finish_message() {
     assert!(
         matches!(&failed[failed.len() - 1].1, StreamPart::FinishMessage(f) if f.finish_reason == "error")
     );
+}
+
+#[test]
+fn the_versions_list_is_newest_first_and_the_first_version_changed_nothing() {
+    let list: VersionsResponse = round_trip("get_versions.response.json");
+    let times: Vec<&str> = list.data.iter().map(|v| v.created_at.as_str()).collect();
+    let mut sorted = times.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted);
+    assert!(list.data.last().unwrap().changed.is_empty());
+    assert_eq!(list.metadata.total_count, list.data.len() as u64);
+}
+
+#[test]
+fn a_version_shows_the_chatbot_at_that_version_with_its_secret_masked() {
+    let envelope: VersionEnvelope = round_trip("get_version.response.json");
+    let version = envelope.version;
+    assert_eq!(
+        version.chatbot.version_id.as_deref(),
+        Some(version.id.as_str())
+    );
+    assert_eq!(version.chatbot.updated_at, version.created_at);
+    assert_eq!(version.chatbot.openai_api_key.as_deref(), Some("sk-…abcd"));
+}
+
+#[test]
+fn a_restore_answers_like_update_chatbot_with_a_new_version() {
+    let restored: ChatbotMessageResponse = round_trip("restore_version.response.json");
+    let version: VersionEnvelope = round_trip("get_version.response.json");
+    assert_ne!(
+        restored.chatbot.version_id,
+        version.version.chatbot.version_id
+    );
+    assert_eq!(restored.chatbot.name, version.version.chatbot.name);
 }
