@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -24,6 +23,20 @@ pub enum AppError {
     },
     #[error("{0}")]
     Conflict(String),
+    /// Someone else saved the chatbot since this page loaded, and changed `fields` (their
+    /// labels) too: the person chooses to reload or to overwrite.
+    #[error("This chatbot was changed elsewhere.")]
+    ChangedElsewhere { fields: Vec<String> },
+    /// A save of several parts stopped at one: `saved` were stored (with the chatbot now at
+    /// `version_id`), the rest were not, for `reason`.
+    #[error("Saved {}, but not {failed}: {reason}", saved.join(" and "))]
+    PartlySaved {
+        saved: Vec<String>,
+        failed: String,
+        reason: String,
+        saved_keys: Vec<String>,
+        version_id: Option<String>,
+    },
     /// The backend API could not be reached or failed; the console itself is fine.
     #[error("{0}")]
     BackendUnavailable(String),
@@ -55,6 +68,8 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Validation { .. } => 422,
             AppError::Conflict(_) => 409,
+            AppError::ChangedElsewhere { .. } => 412,
+            AppError::PartlySaved { .. } => 502,
             AppError::BackendUnavailable(_) => 502,
             AppError::Internal => 500,
             // On the server, the framework's own failures: arguments that do not decode.
@@ -107,7 +122,7 @@ impl From<okchat::ClientError> for AppError {
                 },
                 // The console's own key was refused: a misconfigured remote backend.
                 401 => {
-                    leptos::logging::error!("backend refused the console's API key: {message}");
+                    tracing::error!(%message, "backend refused the console's API key");
                     AppError::BackendUnavailable(
                         "The backend refused the console's API key. Check CHATDECK_BACKEND_API_KEY."
                             .into(),
@@ -115,35 +130,24 @@ impl From<okchat::ClientError> for AppError {
                 }
                 404 => AppError::NotFound(message),
                 409 => AppError::Conflict(message),
+                412 => AppError::ChangedElsewhere { fields: Vec::new() },
                 _ => {
-                    leptos::logging::error!(
-                        "backend error {status} {code}: {message} (request {request_id:?})"
-                    );
+                    tracing::error!(status, %code, %message, ?request_id, "backend error");
                     AppError::BackendUnavailable(format!(
                         "The backend answered {status}. Try again in a moment."
                     ))
                 }
             },
             ClientError::Transport(cause) => {
-                leptos::logging::error!("backend unreachable: {cause}");
+                tracing::error!(%cause, "backend unreachable");
                 AppError::BackendUnavailable(
                     "The backend API is not reachable right now. Try again in a moment.".into(),
                 )
             }
             ClientError::Decode(cause) | ClientError::InvalidRequest(cause) => {
-                leptos::logging::error!("backend call failed: {cause}");
+                tracing::error!(%cause, "backend call failed");
                 AppError::Internal
             }
         }
-    }
-}
-
-/// What an `ErrorBoundary` caught, as one alert.
-#[component]
-pub fn PageError(errors: ArcRwSignal<leptos::error::Errors>) -> impl IntoView {
-    view! {
-        <div role="alert" class="rounded-md border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200" data-testid="page-error">
-            {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join(" ")}
-        </div>
     }
 }

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use app::chatbots::ListChatbots;
+use app::chatbots::server_fns::ListChatbots;
 use leptos::server_fn::ServerFn;
 use server::config::Config;
 use server::startup::Application;

@@ -1,61 +1,18 @@
-//! Chatbots in the console: the list page (and, next, the forms). Data comes from server
-//! functions that proxy to the okchat API with the organization's client.
+//! `/chatbots`: the organization's chatbots with badges and colour swatches, filtered by
+//! name as one types.
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, PageError};
-
-/// A chatbot as the list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatbotSummary {
-    pub id: String,
-    pub name: String,
-    pub slug: String,
-    pub is_public: bool,
-    pub active: bool,
-    pub primary_color: String,
-    pub secondary_color: String,
-    pub updated_at: String,
-}
-
-impl From<okchat::ChatbotListItem> for ChatbotSummary {
-    fn from(c: okchat::ChatbotListItem) -> Self {
-        Self {
-            id: c.id,
-            name: c.name,
-            slug: c.slug,
-            is_public: c.is_public,
-            active: c.active,
-            primary_color: c.settings.snippet.primary_color,
-            secondary_color: c.settings.snippet.secondary_color,
-            updated_at: c.updated_at,
-        }
-    }
-}
-
-/// Signed-in users only: their organization's chatbots, newest first.
-#[server]
-pub async fn list_chatbots() -> Result<Vec<ChatbotSummary>, AppError> {
-    let (_, client) = crate::backend::client().await?;
-    let response = client.get_chatbots().await?;
-    Ok(response.chatbots.into_iter().map(Into::into).collect())
-}
-
-/// `2025-01-22T04:30:45.790337+00:00` → `2025-01-22 04:30 UTC`; the same on server and browser,
-/// so hydration never sees a difference.
-pub fn short_timestamp(ts: &str) -> String {
-    match (ts.get(..10), ts.get(11..16)) {
-        (Some(date), Some(time)) => format!("{date} {time} UTC"),
-        _ => ts.to_owned(),
-    }
-}
+use super::server_fns::{list_chatbots, ChatbotSummary};
+use crate::ui::format::short_timestamp;
+use crate::ui::keep_typed::{changed_text, keep_typed};
+use crate::ui::page_error::PageError;
 
 /// Case-insensitive name match for the search box.
 pub fn matches_search(name: &str, query: &str) -> bool {
-    let query = crate::case::lowercase(query.trim());
-    query.is_empty() || crate::case::lowercase(name).contains(&query)
+    let query = crate::ui::case::lowercase(query.trim());
+    query.is_empty() || crate::ui::case::lowercase(name).contains(&query)
 }
 
 #[component]
@@ -144,7 +101,7 @@ pub fn ChatbotListPage() -> impl IntoView {
     let chatbots = Resource::new_blocking(|| (), |_| list_chatbots());
     view! {
         <section class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
-            <crate::PreloadIsland island="chatbot_browser"/>
+            <crate::ui::frame::PreloadIsland island="chatbot_browser"/>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading chatbots…"</p> }>
                 <ErrorBoundary fallback=|errors| {
                     view! {
@@ -171,7 +128,7 @@ const SEARCH_ID: &str = "chatbot-search";
 #[island(lazy)]
 fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
     let search = RwSignal::new(String::new());
-    crate::fields::keep_typed(SEARCH_ID, search, crate::fields::changed_text);
+    keep_typed(SEARCH_ID, search, changed_text);
     let list = if bots.is_empty() {
         Either::Left(view! { <EmptyState/> })
     } else {
@@ -228,15 +185,6 @@ fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_are_shortened_the_same_everywhere() {
-        assert_eq!(
-            short_timestamp("2025-01-22T04:30:45.790337+00:00"),
-            "2025-01-22 04:30 UTC"
-        );
-        assert_eq!(short_timestamp("bad"), "bad");
-    }
 
     #[test]
     fn search_ignores_case_and_surrounding_space() {

@@ -3,11 +3,11 @@
 //! label, reports its error through `aria-describedby`, and posts under `input[...]`.
 
 use leptos::either::Either;
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use okchat::{contrast, HexColor};
-use wasm_bindgen::JsCast;
+
+use super::format::{escape_html, group_digits, one_decimal};
+use super::keep_typed::{changed_checked, changed_choice, changed_text, keep_typed};
 
 pub const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
 const HINT: &str = "mt-1 text-xs text-slate-600 dark:text-slate-400";
@@ -25,84 +25,22 @@ struct Names {
 
 impl Names {
     fn of(field: &str) -> Self {
-        let (id, name) = match field.split_once('.') {
-            Some((group, key)) => (
-                format!("field-{group}-{key}"),
-                format!("input[{group}][{key}]"),
-            ),
-            None => (format!("field-{field}"), format!("input[{field}]")),
-        };
+        let dashed = field.replace('.', "-");
+        let id = format!("field-{dashed}");
         Self {
             error_id: format!("{id}-error"),
-            error_testid: format!("error-{}", field.replace('.', "-")),
+            error_testid: format!("error-{dashed}"),
+            name: format!("input[{field}]"),
             id,
-            name,
         }
     }
-}
-
-/// Hydration never undoes typing. The page works as plain HTML before its island hydrates,
-/// and hydrating sets each control (`id`) from its signal, which starts from what the server
-/// rendered. So whatever the person changed in the meantime is read first (`read`), then put
-/// into the signal once the island has hydrated: the control shows it again, and whatever
-/// follows the signal (the preview, the checks, a search) follows.
-pub fn keep_typed<T: Send + Sync + 'static>(
-    id: &str,
-    value: RwSignal<T>,
-    read: impl FnOnce(&web_sys::Element) -> Option<T>,
-) {
-    #[cfg(feature = "hydrate")]
-    if let Some(typed) = document().get_element_by_id(id).and_then(|el| read(&el)) {
-        let mut typed = Some(typed);
-        Effect::new(move |_| {
-            if let Some(typed) = typed.take() {
-                value.set(typed);
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (id, value, read);
-}
-
-// What changed in a server-rendered control: read in the browser only (`keep_typed`).
-
-/// A text input's or text area's value, when it is not the one the server rendered.
-pub fn changed_text(el: &web_sys::Element) -> Option<String> {
-    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
-        (input.value() != input.default_value()).then(|| input.value())
-    } else {
-        let area = el.dyn_ref::<web_sys::HtmlTextAreaElement>()?;
-        (area.value() != area.default_value().ok()?).then(|| area.value())
-    }
-}
-
-/// A checkbox's state, when it is not the one the server rendered.
-fn changed_checked(el: &web_sys::Element) -> Option<bool> {
-    let input = el.dyn_ref::<web_sys::HtmlInputElement>()?;
-    (input.checked() != input.default_checked()).then(|| input.checked())
-}
-
-/// A select's value, when it is not `rendered`.
-fn changed_choice(el: &web_sys::Element, rendered: &str) -> Option<String> {
-    let chosen = el.dyn_ref::<web_sys::HtmlSelectElement>()?.value();
-    (chosen != rendered).then_some(chosen)
 }
 
 /// Text for inside a `<textarea>` in the server's HTML: escaped, after the one newline the HTML
 /// parser drops there (so a value that starts with a newline keeps it). The text areas are
 /// bound to the draft as a property, which never reaches the server's HTML.
 fn textarea_html(text: &str) -> String {
-    let mut html = String::with_capacity(text.len() + 1);
-    html.push('\n');
-    for c in text.chars() {
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            c => html.push(c),
-        }
-    }
-    html
+    format!("\n{}", escape_html(text))
 }
 
 #[component]
@@ -120,25 +58,23 @@ pub fn Field(
     /// The form key (`name`, `voice.agent_id`); ids and names derive from it.
     #[prop(into)]
     field: String,
-    /// The visible label.
-    #[prop(into)]
-    label: String,
+    label: &'static str,
     value: RwSignal<String>,
     /// The reason the value is refused, if it is.
     #[prop(into)]
     error: Signal<Option<String>>,
-    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional_no_strip)] hint: Option<&'static str>,
     /// Rows of a multi-line field (one-line when absent).
-    #[prop(optional)]
+    #[prop(optional_no_strip)]
     rows: Option<u32>,
     #[prop(optional)] readonly: bool,
     /// Shows "n / max characters" under the field.
-    #[prop(optional)]
+    #[prop(optional_no_strip)]
     max_chars: Option<usize>,
     /// Suggestions offered while typing (a `<datalist>`).
-    #[prop(optional)]
+    #[prop(optional_no_strip)]
     suggestions: Option<&'static [&'static str]>,
-    #[prop(optional, into)] placeholder: Option<String>,
+    #[prop(optional_no_strip)] placeholder: Option<&'static str>,
 ) -> impl IntoView {
     let names = Names::of(&field);
     keep_typed(&names.id, value, changed_text);
@@ -208,46 +144,6 @@ pub fn Field(
     }
 }
 
-/// The `on:submit` of a plain `<form action=S::url() method="post">`. Before the wasm has
-/// loaded, the browser posts the form to the server function; once hydrated, the page stays
-/// and the action is dispatched with the input `input` builds (`None` sends nothing).
-pub fn dispatch_on_submit<S>(
-    action: ServerAction<S>,
-    input: impl Fn(&SubmitEvent) -> Option<S> + 'static,
-) -> impl Fn(SubmitEvent) + 'static
-where
-    S: ServerFn + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
-    S::Error: Send + Sync + 'static,
-{
-    move |ev| {
-        ev.prevent_default();
-        if let Some(input) = input(&ev) {
-            action.dispatch(input);
-        }
-    }
-}
-
-/// `4.5312` → `4.5`: one decimal, rounded half up, by integer arithmetic (the browser bundle
-/// carries no float formatting code).
-pub fn one_decimal(x: f64) -> String {
-    let tenths = (x * 10.0).round().max(0.0) as u64;
-    format!("{}.{}", tenths / 10, tenths % 10)
-}
-
-/// `12345` → `12,345`.
-pub fn group_digits(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A colour picker beside a hex field. With `contrast`, the WCAG contrast ratio of the
 /// widget's text on the colour, with an AA pass or fail.
 #[component]
@@ -258,8 +154,8 @@ pub fn ColorField(
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] contrast: bool,
     /// Shown in the empty hex field (voice colours may stay unset).
-    #[prop(optional, into)]
-    placeholder: Option<String>,
+    #[prop(optional_no_strip)]
+    placeholder: Option<&'static str>,
 ) -> impl IntoView {
     let names = Names::of(&field);
     keep_typed(&names.id, value, changed_text);
@@ -427,25 +323,30 @@ pub fn SelectField(
     }
 }
 
-/// A checkbox with its label and an explanation.
+/// A checkbox with its label and an explanation. Its value is text like every form value:
+/// `"on"` when ticked (what a browser posts for it), empty when not.
 #[component]
 pub fn Toggle(
     #[prop(into)] field: String,
     label: &'static str,
-    value: RwSignal<bool>,
-    #[prop(optional)] hint: Option<&'static str>,
+    value: RwSignal<String>,
+    #[prop(optional_no_strip)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let names = Names::of(&field);
-    keep_typed(&names.id, value, changed_checked);
+    keep_typed(&names.id, value, |el| {
+        changed_checked(el).map(|on| if on { "on" } else { "" }.to_owned())
+    });
     let hint_id = format!("{}-hint", names.id);
+    let checked = move || *value.read() == "on";
     view! {
         <div class="flex items-start gap-3 py-2">
             <input
                 id=names.id.clone()
                 type="checkbox"
                 name=names.name
-                checked=value.get_untracked()
-                bind:checked=value
+                checked=checked()
+                prop:checked=checked
+                on:change=move |ev| value.set(if event_target_checked(&ev) { "on" } else { "" }.to_owned())
                 class="mt-1 h-4 w-4 accent-indigo-600"
                 aria-describedby=hint_id.clone()
             />
@@ -465,13 +366,10 @@ mod tests {
     fn names_follow_the_form_key() {
         let n = Names::of("voice.temperature");
         assert_eq!(n.id, "field-voice-temperature");
-        assert_eq!(n.name, "input[voice][temperature]");
+        assert_eq!(n.name, "input[voice.temperature]");
         assert_eq!(n.error_testid, "error-voice-temperature");
         let n = Names::of("primary_color");
         assert_eq!(n.name, "input[primary_color]");
-        assert_eq!(group_digits(20000), "20,000");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(group_digits(1000), "1,000");
     }
 
     #[test]
@@ -486,19 +384,5 @@ mod tests {
             "\n\nstarts with a newline"
         );
         assert_eq!(textarea_html(""), "\n");
-    }
-
-    #[test]
-    fn one_decimal_matches_the_usual_rounding() {
-        for (x, text) in [
-            (4.5312, "4.5"),
-            (4.55, "4.6"),
-            (21.0, "21.0"),
-            (1.0, "1.0"),
-            (3.04, "3.0"),
-            (0.96, "1.0"),
-        ] {
-            assert_eq!(one_decimal(x), text, "{x}");
-        }
     }
 }

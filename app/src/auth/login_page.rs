@@ -1,65 +1,16 @@
-//! Signing in and out, and who is signed in.
+//! `/login`: the sign-in form.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
+use super::SignIn;
 use crate::error::AppError;
-use crate::fields::{dispatch_on_submit, INPUT};
-
-/// The signed-in person, as the browser may see them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsoleUser {
-    pub email: String,
-    pub organization_name: String,
-}
-
-/// Where to go after signing in: a local path only, so the link cannot send people elsewhere.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => "/chatbots".to_owned(),
-    }
-}
-
-/// Anyone may call this: it checks the credentials, sets the session cookie and redirects.
-#[server]
-pub async fn sign_in(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
-    crate::backend::sign_in(&email, &password).await?;
-    leptos_axum::redirect(&safe_next(next.as_deref()));
-    Ok(())
-}
-
-/// Anyone may call this: it ends the caller's session, if any.
-#[server]
-pub async fn sign_out() -> Result<(), AppError> {
-    crate::backend::sign_out().await?;
-    leptos_axum::redirect("/login");
-    Ok(())
-}
-
-/// Anyone may call this: the signed-in user, or `None`.
-#[server]
-pub async fn current_user() -> Result<Option<ConsoleUser>, AppError> {
-    match crate::backend::require_user().await {
-        Ok(user) => Ok(Some(ConsoleUser {
-            email: user.email,
-            organization_name: user.organization_name,
-        })),
-        Err(AppError::Unauthorized(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
+use crate::ui::fields::INPUT;
+use crate::ui::submit::dispatch_on_submit;
 
 /// The sign-in form's fields, read from the submitted form.
 fn sign_in_input(ev: &SubmitEvent) -> Option<SignIn> {
@@ -102,7 +53,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="mx-auto mt-16 w-full max-w-sm px-6">
             <h1 class="text-2xl font-semibold tracking-tight">"Sign in to chatdeck"</h1>
-            <crate::PreloadIsland island="login_form"/>
+            <crate::ui::frame::PreloadIsland island="login_form"/>
             <LoginForm next error/>
         </section>
     }
@@ -134,19 +85,5 @@ fn LoginForm(next: String, error: Option<String>) -> impl IntoView {
                 "Sign in"
             </button>
         </form>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/chatbots/1")), "/chatbots/1");
-        assert_eq!(safe_next(Some("//evil.example")), "/chatbots");
-        assert_eq!(safe_next(Some("https://evil.example")), "/chatbots");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/chatbots");
-        assert_eq!(safe_next(None), "/chatbots");
     }
 }

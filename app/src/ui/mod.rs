@@ -1,0 +1,13 @@
+//! What every feature's pages share: labelled form controls, the submit helper, keeping what
+//! was typed before hydration, the page error, formatting, and the console's frame (header,
+//! theme, island preloading).
+
+pub mod case;
+pub mod coming_soon;
+pub mod fields;
+pub mod format;
+pub mod frame;
+pub mod keep_typed;
+pub mod page_error;
+pub mod submit;
+pub mod switch;

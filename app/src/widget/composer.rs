@@ -1,0 +1,39 @@
+//! Where the visitor writes: the message box and the send button.
+
+use leptos::prelude::*;
+
+/// The id of the message box (one widget per page).
+const MESSAGE_ID: &str = "widget-message-input";
+
+#[component]
+pub fn Composer(
+    on_send: Callback<String>,
+    /// The style of the send button (the primary colour).
+    button_fill: Memo<String>,
+) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let message = text.get_untracked();
+        if !message.trim().is_empty() {
+            on_send.run(message);
+            text.set(String::new());
+        }
+    };
+    view! {
+        <form class="flex items-center gap-2 border-t border-slate-200 px-3 py-2" on:submit=send>
+            <label for=MESSAGE_ID class="sr-only">"Message"</label>
+            <input
+                id=MESSAGE_ID
+                type="text"
+                autocomplete="off"
+                placeholder="Type your message…"
+                class="min-w-0 flex-1 bg-transparent text-sm text-slate-900 placeholder:text-slate-500 focus:outline-none"
+                bind:value=text
+            />
+            <button type="submit" class="rounded-full px-3 py-1 text-xs font-medium" style=move || button_fill.get()>
+                "Send"
+            </button>
+        </form>
+    }
+}
