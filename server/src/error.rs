@@ -58,6 +58,10 @@ impl ApiError {
         Self::new(ErrorCode::Conflict, message)
     }
 
+    pub fn precondition_failed(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::PreconditionFailed, message)
+    }
+
     pub fn payload_too_large(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::PayloadTooLarge, message)
     }

@@ -16,6 +16,7 @@ pub mod console;
 pub mod error;
 pub mod extract;
 pub mod files;
+pub mod http;
 pub mod orgs;
 pub mod startup;
 pub mod state;

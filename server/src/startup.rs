@@ -77,8 +77,11 @@ fn api_router() -> Router<AppState> {
         ])
         .allow_headers([
             header::CONTENT_TYPE,
+            header::IF_MATCH,
             header::HeaderName::from_static("x-api-key"),
-        ]);
+        ])
+        // A browser client reads the version for its next conditional save from here.
+        .expose_headers([header::ETAG]);
     chatbots::routes::router()
         .route("/api/external/{*rest}", any(error::api_not_found))
         .route("/api/embedfiles", any(error::api_not_found))
@@ -183,6 +186,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    console: Arc<Console>,
 }
 
 impl Application {
@@ -201,8 +205,9 @@ impl Application {
         let console = Console::new(state.store.clone(), target, state.config.public_url.clone());
         Ok(Self {
             listener,
-            router: router(state.clone(), console),
+            router: router(state.clone(), console.clone()),
             state,
+            console,
         })
     }
 
@@ -215,6 +220,11 @@ impl Application {
     /// The state the router runs on (tests reach the store through it).
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The console backend the console's server functions use (tests drive it directly).
+    pub fn console(&self) -> Arc<Console> {
+        self.console.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -1,20 +1,26 @@
-//! The chatbot endpoints at okchat's paths. Handlers authenticate (`Org`), call one service
-//! function, and wrap the result in the documented envelope.
+//! The chatbot endpoints at okchat's paths, and the settings history. Handlers authenticate
+//! (`Org`), call one service function, and wrap the result in the documented envelope; every
+//! answer that shows a chatbot's state names its version in `ETag`.
 
 use std::collections::HashMap;
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::routing::{get, patch};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use okchat::chatbot::MessageResponse;
 use okchat::widget::{ChatWidgetResponse, VoiceAgentResponse};
-use okchat::{messages, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse};
+use okchat::{
+    messages, Chatbot, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse, VersionEnvelope,
+    VersionsResponse,
+};
 
 use super::avatar::{self, ImageKind};
 use super::service;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonObject, Org};
+use crate::http::conditional::{IfMatch, Tagged};
+use crate::http::paging::Paging;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -41,6 +47,18 @@ pub fn router() -> Router<AppState> {
             "/api/external/chatbot/{chatbot_id}/chat-widget",
             patch(chat_widget),
         )
+        .route(
+            "/api/external/chatbot/{chatbot_id}/versions",
+            get(list_versions),
+        )
+        .route(
+            "/api/external/chatbot/{chatbot_id}/versions/{version_id}",
+            get(get_version),
+        )
+        .route(
+            "/api/external/chatbot/{chatbot_id}/versions/{version_id}/restore",
+            post(restore_version),
+        )
 }
 
 /// Chatbot ids are UUIDs; anything else cannot name a chatbot, so it is "not found".
@@ -57,19 +75,24 @@ async fn list(State(state): State<AppState>, Org(org): Org) -> ApiResult<Json<Ch
     }))
 }
 
+/// `{"message", "chatbot"}` tagged with the chatbot's version.
+fn chatbot_message(message: &str, chatbot: Chatbot) -> Tagged<ChatbotMessageResponse> {
+    Tagged::ok(
+        chatbot.version_id.clone(),
+        ChatbotMessageResponse {
+            message: message.into(),
+            chatbot,
+        },
+    )
+}
+
 async fn create(
     State(state): State<AppState>,
     Org(org): Org,
     JsonObject(body): JsonObject,
-) -> ApiResult<(StatusCode, Json<ChatbotMessageResponse>)> {
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
     let chatbot = service::create(&state.store, &org, body).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(ChatbotMessageResponse {
-            message: messages::CHATBOT_CREATED.into(),
-            chatbot,
-        }),
-    ))
+    Ok(chatbot_message(messages::CHATBOT_CREATED, chatbot).with_status(StatusCode::CREATED))
 }
 
 async fn update(
@@ -77,48 +100,51 @@ async fn update(
     org: &str,
     raw_id: &str,
     patch: serde_json::Value,
-) -> ApiResult<Json<ChatbotMessageResponse>> {
+    if_match: &IfMatch,
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
     let id = chatbot_id(raw_id)?;
-    let chatbot = service::update(&state.store, org, &id, patch).await?;
-    Ok(Json(ChatbotMessageResponse {
-        message: messages::CHATBOT_UPDATED.into(),
-        chatbot,
-    }))
+    let chatbot = service::update(&state.store, org, &id, patch, if_match).await?;
+    Ok(chatbot_message(messages::CHATBOT_UPDATED, chatbot))
 }
 
 async fn update_by_query(
     State(state): State<AppState>,
     Org(org): Org,
     Query(query): Query<HashMap<String, String>>,
+    if_match: IfMatch,
     JsonObject(patch): JsonObject,
-) -> ApiResult<Json<ChatbotMessageResponse>> {
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
     let Some(id) = query.get("id").filter(|id| !id.is_empty()) else {
         return Err(ApiError::field(
             "id",
             "is required: the chatbot id, as ?id=",
         ));
     };
-    update(&state, &org, id, patch).await
+    update(&state, &org, id, patch, &if_match).await
 }
 
 async fn update_by_path(
     State(state): State<AppState>,
     Org(org): Org,
     Path(id): Path<String>,
+    if_match: IfMatch,
     JsonObject(patch): JsonObject,
-) -> ApiResult<Json<ChatbotMessageResponse>> {
-    update(&state, &org, &id, patch).await
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
+    update(&state, &org, &id, patch, &if_match).await
 }
 
 async fn details(
     State(state): State<AppState>,
     Org(org): Org,
     Path(id): Path<String>,
-) -> ApiResult<Json<ChatbotEnvelope>> {
+) -> ApiResult<Tagged<ChatbotEnvelope>> {
     let record = service::get(&state.store, &org, &chatbot_id(&id)?).await?;
-    Ok(Json(ChatbotEnvelope {
-        chatbot: service::to_api(&record),
-    }))
+    Ok(Tagged::ok(
+        record.version_id.clone(),
+        ChatbotEnvelope {
+            chatbot: service::to_api(&record),
+        },
+    ))
 }
 
 async fn delete(
@@ -144,26 +170,69 @@ async fn voice_agent(
     State(state): State<AppState>,
     Org(org): Org,
     Path(id): Path<String>,
+    if_match: IfMatch,
     JsonObject(patch): JsonObject,
-) -> ApiResult<Json<VoiceAgentResponse>> {
-    let config = service::update_voice_agent(&state.store, &org, &chatbot_id(&id)?, patch).await?;
-    Ok(Json(VoiceAgentResponse {
-        message: messages::VOICE_WIDGET_UPDATED.into(),
-        voice_widget_config: config,
-    }))
+) -> ApiResult<Tagged<VoiceAgentResponse>> {
+    let id = chatbot_id(&id)?;
+    let record = service::update_voice_agent(&state.store, &org, &id, patch, &if_match).await?;
+    Ok(Tagged::ok(
+        record.version_id,
+        VoiceAgentResponse {
+            message: messages::VOICE_WIDGET_UPDATED.into(),
+            voice_widget_config: record.voice_widget_config.unwrap_or_default(),
+        },
+    ))
 }
 
 async fn chat_widget(
     State(state): State<AppState>,
     Org(org): Org,
     Path(id): Path<String>,
+    if_match: IfMatch,
     JsonObject(patch): JsonObject,
-) -> ApiResult<Json<ChatWidgetResponse>> {
-    let config = service::update_chat_widget(&state.store, &org, &chatbot_id(&id)?, patch).await?;
-    Ok(Json(ChatWidgetResponse {
-        message: messages::CHAT_WIDGET_UPDATED.into(),
-        chat_widget_config: config,
-    }))
+) -> ApiResult<Tagged<ChatWidgetResponse>> {
+    let id = chatbot_id(&id)?;
+    let record = service::update_chat_widget(&state.store, &org, &id, patch, &if_match).await?;
+    Ok(Tagged::ok(
+        record.version_id.clone(),
+        ChatWidgetResponse {
+            message: messages::CHAT_WIDGET_UPDATED.into(),
+            chat_widget_config: service::chat_widget_config(&record),
+        },
+    ))
+}
+
+async fn list_versions(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<VersionsResponse>> {
+    let id = chatbot_id(&id)?;
+    let paging = Paging::from_query(&query)?;
+    let (data, metadata) = service::list_versions(&state.store, &org, &id, paging).await?;
+    Ok(Json(VersionsResponse { data, metadata }))
+}
+
+async fn get_version(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path((id, version_id)): Path<(String, String)>,
+) -> ApiResult<Json<VersionEnvelope>> {
+    let id = chatbot_id(&id)?;
+    let version = service::get_version(&state.store, &org, &id, &version_id).await?;
+    Ok(Json(VersionEnvelope { version }))
+}
+
+async fn restore_version(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path((id, version_id)): Path<(String, String)>,
+    if_match: IfMatch,
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
+    let id = chatbot_id(&id)?;
+    let chatbot = service::restore_version(&state.store, &org, &id, &version_id, &if_match).await?;
+    Ok(chatbot_message(messages::CHATBOT_UPDATED, chatbot))
 }
 
 /// The base of absolute upload URLs: the configured public URL, else this request's host.
@@ -222,7 +291,7 @@ async fn upload_avatar(
     Path(id): Path<String>,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> ApiResult<Json<ChatbotMessageResponse>> {
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
     let id = chatbot_id(&id)?;
     // Unknown or foreign chatbots answer 404 before any upload is read or stored.
     service::get(&state.store, &org, &id).await?;
@@ -258,10 +327,7 @@ async fn upload_avatar(
             tracing::warn!(%error, key = old_key, "could not remove the replaced avatar");
         }
     }
-    Ok(Json(ChatbotMessageResponse {
-        message: messages::AVATAR_UPDATED.into(),
-        chatbot,
-    }))
+    Ok(chatbot_message(messages::AVATAR_UPDATED, chatbot))
 }
 
 /// The file key of an avatar URL this server issued for chatbot `id`, whatever host it named.

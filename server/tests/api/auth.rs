@@ -25,8 +25,19 @@ fn endpoints(id: &str) -> Vec<(Method, String)> {
             Method::PATCH,
             format!("/api/external/chatbot/{id}/chat-widget"),
         ),
+        (Method::GET, format!("/api/external/chatbot/{id}/versions")),
+        (
+            Method::GET,
+            format!("/api/external/chatbot/{id}/versions/{VERSION}"),
+        ),
+        (
+            Method::POST,
+            format!("/api/external/chatbot/{id}/versions/{VERSION}/restore"),
+        ),
     ]
 }
+
+const VERSION: &str = "0b6e2c58-91d4-4f3a-b7c2-5e8d1a9f4c33";
 
 #[tokio::test]
 async fn every_endpoint_answers_401_without_a_key() {

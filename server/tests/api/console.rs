@@ -6,21 +6,8 @@ use app::chatbot_form::{CreateChatbot, UpdateChatbot, UploadAvatar};
 use app::chatbots::{ChatbotSummary, ListChatbots};
 use app::form::ChatbotForm;
 use leptos::server_fn::ServerFn;
-use server::users;
 
 use crate::helpers::{spawn_app, TestApp};
-
-async fn session_cookie(app: &TestApp, org: &str, email: &str) -> String {
-    users::create_user(&app.state.store, org, email, "correct horse")
-        .await
-        .unwrap();
-    let token = users::sign_in(&app.state.store, email, "correct horse")
-        .await
-        .unwrap()
-        .unwrap()
-        .token;
-    format!("chatdeck_session={token}")
-}
 
 #[tokio::test]
 async fn list_chatbots_proxies_to_the_api_for_the_signed_in_organization_only() {
@@ -34,7 +21,7 @@ async fn list_chatbots_proxies_to_the_api_for_the_signed_in_organization_only() 
         })
         .await
         .unwrap();
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
 
     let response = app
         .http
@@ -103,25 +90,13 @@ async fn a_failed_plain_form_post_goes_back_to_its_page() {
     assert!(location.starts_with(&app.url("/login")), "{location}");
 }
 
-async fn list_status(app: &TestApp, cookie: &str) -> u16 {
-    app.http
-        .post(app.url(ListChatbots::PATH))
-        .header("cookie", cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
 #[tokio::test]
 async fn signing_out_ends_a_recently_checked_session_at_once() {
     let app = spawn_app().await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     // Checked twice: the second check is answered from the session cache.
-    assert_eq!(list_status(&app, &cookie).await, 200);
-    assert_eq!(list_status(&app, &cookie).await, 200);
+    assert_eq!(app.list_status(&cookie).await, 200);
+    assert_eq!(app.list_status(&cookie).await, 200);
     let response = app
         .http
         .post(app.url(SignOut::PATH))
@@ -132,7 +107,7 @@ async fn signing_out_ends_a_recently_checked_session_at_once() {
         .unwrap();
     assert!(response.status().is_success() || response.status().is_redirection());
     assert_ne!(
-        list_status(&app, &cookie).await,
+        app.list_status(&cookie).await,
         200,
         "the old cookie is dead"
     );
@@ -160,7 +135,7 @@ async fn post_update(app: &TestApp, cookie: &str, id: &str, form: ChatbotForm) -
 async fn update_chatbot_saves_the_language_and_voice_agent_and_refuses_bad_input_whole() {
     let app = spawn_app().await;
     let bot = app.create("Ours").await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     let mut form = ChatbotForm::from_chatbot(&bot);
     form.model = "gpt-4o".into();
     form.language = "ko".into();
@@ -211,7 +186,7 @@ async fn upload_avatar_proxies_the_image_and_refuses_what_is_not_one() {
     ];
     let app = spawn_app().await;
     let bot = app.create("Ours").await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     let upload = |bytes: &'static [u8], cookie: Option<String>| {
         let form = reqwest::multipart::Form::new()
             .text("id", bot.id.clone())
@@ -255,7 +230,7 @@ async fn upload_avatar_proxies_the_image_and_refuses_what_is_not_one() {
 #[tokio::test]
 async fn create_chatbot_sets_the_language_and_voice_agent_it_was_given() {
     let app = spawn_app().await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     let mut form = ChatbotForm::new_defaults();
     form.name = "Polyglot".into();
     form.language = "de".into();
