@@ -2,9 +2,13 @@
 //! functions call. Sessions are checked against the users store; API calls go over real HTTP
 //! to the embedded backend (this very server) with a key minted per organization and held only
 //! in memory, or to a remote okchat-compatible deployment with its configured key.
+//!
+//! Minted keys expire ([`orgs::CONSOLE_KEY_TTL`]) unless renewed, which a background task of
+//! this process does for the keys it holds: other instances on the same database leave them
+//! alone, and the keys of a process that died lapse by themselves.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use app::backend::{ConsoleBackend, SessionUser};
@@ -29,8 +33,8 @@ pub struct Console {
     http: reqwest::Client,
     /// `CHATDECK_PUBLIC_URL`, when set: the origin embed snippets point at.
     public_url: Option<String>,
-    /// Console keys per organization id, minted on first use.
-    keys: Mutex<HashMap<String, String>>,
+    /// Console keys per organization id, minted on first use, renewed by `renew_keys`.
+    keys: Mutex<HashMap<String, okchat::ApiKey>>,
     /// Sessions checked in the last [`SESSION_CACHE_TTL`], by token digest: a console page
     /// makes several server-function calls in a row, and each would otherwise cost a database
     /// round trip. Sign-out (always handled by this process) leaves a tombstone (`None`), so a
@@ -61,6 +65,60 @@ impl Console {
             keys: Mutex::new(HashMap::new()),
             sessions: std::sync::Mutex::new(HashMap::new()),
         })
+    }
+}
+
+impl Console {
+    /// Renews every console key this process holds. A key that is gone or expired (this
+    /// process stalled past its expiry and another instance swept it) is forgotten, so the next
+    /// call for its organization mints a new one. A failed renewal keeps the key: the next
+    /// round tries again before it lapses.
+    pub async fn renew_keys(&self) {
+        let held: Vec<(String, okchat::ApiKey)> = self
+            .keys
+            .lock()
+            .await
+            .iter()
+            .map(|(org, key)| (org.clone(), key.clone()))
+            .collect();
+        for (organization_id, key) in held {
+            match orgs::renew_console_key(&self.store, &key).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::info!(
+                        organization_id,
+                        prefix = key.prefix(),
+                        "console key expired or removed; a new one is minted on the next call"
+                    );
+                    let mut keys = self.keys.lock().await;
+                    if keys.get(&organization_id) == Some(&key) {
+                        keys.remove(&organization_id);
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, organization_id, "could not renew a console key");
+                }
+            }
+        }
+    }
+
+    /// Renews this console's keys every [`orgs::CONSOLE_KEY_RENEWAL`] for as long as the
+    /// console exists.
+    pub fn spawn_key_renewal(self: &Arc<Self>) {
+        let console: Weak<Self> = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(orgs::CONSOLE_KEY_RENEWAL);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // The first tick is immediate, and fresh keys need no renewal.
+            every.tick().await;
+            loop {
+                every.tick().await;
+                let Some(console) = console.upgrade() else {
+                    return;
+                };
+                console.renew_keys().await;
+            }
+        });
     }
 }
 
@@ -145,12 +203,15 @@ impl ConsoleBackend for Console {
                         let key = orgs::mint_console_key(&self.store, &user.organization_id)
                             .await
                             .map_err(internal)?;
-                        let key = key.expose().to_owned();
                         keys.insert(user.organization_id.clone(), key.clone());
                         key
                     }
                 };
-                Ok(okchat::Client::with_http(self.http.clone(), base_url, key))
+                Ok(okchat::Client::with_http(
+                    self.http.clone(),
+                    base_url,
+                    key.expose(),
+                ))
             }
         }
     }

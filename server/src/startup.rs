@@ -23,7 +23,7 @@ use crate::console::{Console, Target};
 use crate::error;
 use crate::files::LocalFiles;
 use crate::state::AppState;
-use crate::{chatbots, store, users};
+use crate::{chatbots, orgs, store, users};
 
 /// Leptos settings without `LEPTOS_*` variables: cargo-leptos sets them when it runs the
 /// server, and they win; a plain `chatdeck serve` from the checkout uses these defaults.
@@ -48,11 +48,11 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)?;
     let store = store::connect(&config.database_url).await?;
-    // Console keys of an earlier run died with its memory. One SQLite file means one server,
-    // so every console key left is such an orphan.
-    let orphans = store.delete_console_keys().await?;
+    // Console keys die with the memory of the process that minted them and then expire, as
+    // it stops renewing them. Other instances on this database still renew theirs.
+    let orphans = orgs::delete_expired_console_keys(&store).await?;
     if orphans > 0 {
-        tracing::debug!(orphans, "removed console keys of an earlier run");
+        tracing::debug!(orphans, "removed expired console keys");
     }
     let files = Arc::new(LocalFiles::new(config.uploads_dir()));
     Ok(AppState {
@@ -203,6 +203,7 @@ impl Application {
             },
         };
         let console = Console::new(state.store.clone(), target, state.config.public_url.clone());
+        console.spawn_key_renewal();
         Ok(Self {
             listener,
             router: router(state.clone(), console.clone()),

@@ -8,6 +8,7 @@ mod chatbots;
 mod cli;
 mod conditional;
 mod console;
+mod console_keys;
 mod helpers;
 mod users;
 mod versions;
