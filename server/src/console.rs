@@ -9,13 +9,17 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use app::backend::{ConsoleBackend, SessionUser};
 use app::error::AppError;
+use axum::http::HeaderMap;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Mutex;
 
+use crate::http::origin::public_origin;
 use crate::store::DynStore;
+use crate::users::sessions::SessionCache;
 use crate::{orgs, users};
 
 /// Where the console's API calls go.
@@ -24,46 +28,43 @@ pub enum Target {
     /// This server, at `base_url` (its own listening address).
     Embedded { base_url: String },
     /// Any okchat-compatible deployment, one organization, one key.
-    Remote { base_url: String, api_key: String },
+    Remote {
+        base_url: String,
+        api_key: SecretString,
+    },
 }
 
 pub struct Console {
     store: DynStore,
+    /// The same cache the page guard checks sessions with.
+    sessions: Arc<SessionCache>,
     target: Target,
     http: reqwest::Client,
     /// `CHATDECK_PUBLIC_URL`, when set: the origin embed snippets point at.
     public_url: Option<String>,
     /// Console keys per organization id, minted on first use, renewed by `renew_keys`.
     keys: Mutex<HashMap<String, okchat::ApiKey>>,
-    /// Sessions checked in the last [`SESSION_CACHE_TTL`], by token digest: a console page
-    /// makes several server-function calls in a row, and each would otherwise cost a database
-    /// round trip. Sign-out (always handled by this process) leaves a tombstone (`None`), so a
-    /// check racing with it cannot bring the session back.
-    sessions: std::sync::Mutex<HashMap<String, (Option<SessionUser>, Instant)>>,
 }
 
-/// How long a checked session is trusted without asking the database again. A session deleted
-/// behind this process's back (another replica, the database by hand) stays usable at most
-/// this long; sign-out through this console takes effect immediately.
-pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(30);
-
-/// Entries kept at most; when full, only fresh sign-out tombstones survive (the rest re-check).
-const SESSION_CACHE_MAX: usize = 10_000;
-
 impl Console {
-    pub fn new(store: DynStore, target: Target, public_url: Option<String>) -> Arc<Self> {
+    pub fn new(
+        store: DynStore,
+        sessions: Arc<SessionCache>,
+        target: Target,
+        public_url: Option<String>,
+    ) -> Arc<Self> {
         let http = reqwest::Client::builder()
-            .pool_idle_timeout(std::time::Duration::from_secs(90))
-            .connect_timeout(std::time::Duration::from_secs(5))
+            .pool_idle_timeout(Duration::from_secs(90))
+            .connect_timeout(Duration::from_secs(5))
             .build()
             .expect("a default reqwest client builds");
         Arc::new(Self {
             store,
+            sessions,
             target,
             http,
-            public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
+            public_url,
             keys: Mutex::new(HashMap::new()),
-            sessions: std::sync::Mutex::new(HashMap::new()),
         })
     }
 }
@@ -127,15 +128,6 @@ fn internal(error: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
-fn to_session_user(user: users::store::SessionUser) -> SessionUser {
-    SessionUser {
-        user_id: user.user_id,
-        email: user.email,
-        organization_id: user.organization_id,
-        organization_name: user.organization_name,
-    }
-}
-
 #[async_trait::async_trait]
 impl ConsoleBackend for Console {
     async fn sign_in(
@@ -146,46 +138,15 @@ impl ConsoleBackend for Console {
         let signed_in = users::sign_in(&self.store, email, password)
             .await
             .map_err(internal)?;
-        Ok(signed_in.map(|s| (s.token, to_session_user(s.user))))
+        Ok(signed_in.map(|s| (s.token, s.user)))
     }
 
     async fn session(&self, token: &str) -> Result<Option<SessionUser>, AppError> {
-        let digest = orgs::keys::digest(token);
-        if let Some((user, at)) = self.sessions.lock().expect("session cache").get(&digest) {
-            if at.elapsed() < SESSION_CACHE_TTL {
-                return Ok(user.clone());
-            }
-        }
-        let user = users::session_user(&self.store, token)
-            .await
-            .map_err(internal)?
-            .map(to_session_user);
-        let mut cache = self.sessions.lock().expect("session cache");
-        if let Some((None, at)) = cache.get(&digest) {
-            if at.elapsed() < SESSION_CACHE_TTL {
-                return Ok(None); // signed out while we were asking the database
-            }
-        }
-        if cache.len() >= SESSION_CACHE_MAX {
-            cache.retain(|_, (user, at)| user.is_none() && at.elapsed() < SESSION_CACHE_TTL);
-        }
-        match &user {
-            Some(user) => {
-                cache.insert(digest, (Some(user.clone()), Instant::now()));
-            }
-            None => {
-                cache.remove(&digest);
-            }
-        }
-        Ok(user)
+        self.sessions.user(token).await.map_err(internal)
     }
 
     async fn sign_out(&self, token: &str) -> Result<(), AppError> {
-        self.sessions
-            .lock()
-            .expect("session cache")
-            .insert(orgs::keys::digest(token), (None, Instant::now()));
-        users::sign_out(&self.store, token).await.map_err(internal)
+        self.sessions.sign_out(token).await.map_err(internal)
     }
 
     async fn client(&self, user: &SessionUser) -> Result<okchat::Client, AppError> {
@@ -193,7 +154,7 @@ impl ConsoleBackend for Console {
             Target::Remote { base_url, api_key } => Ok(okchat::Client::with_http(
                 self.http.clone(),
                 base_url,
-                api_key,
+                api_key.expose_secret(),
             )),
             Target::Embedded { base_url } => {
                 let mut keys = self.keys.lock().await;
@@ -222,7 +183,7 @@ impl ConsoleBackend for Console {
             .is_some_and(|url| url.starts_with("https://"))
     }
 
-    fn public_url(&self) -> Option<String> {
-        self.public_url.clone()
+    fn public_origin(&self, headers: &HeaderMap) -> String {
+        public_origin(self.public_url.as_deref(), headers)
     }
 }

@@ -23,13 +23,26 @@ pub struct IssuedKey {
     pub info: ApiKeyInfo,
 }
 
+/// Organization names are at most this many characters (after trimming).
+pub const ORGANIZATION_NAME_MAX: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the organization name must be 1 to {ORGANIZATION_NAME_MAX} characters")]
+pub struct InvalidOrganizationName;
+
+/// The rule for an organization's name, wherever one is given (key and user creation): trimmed,
+/// 1 to [`ORGANIZATION_NAME_MAX`] characters.
+pub fn organization_name(raw: &str) -> Result<&str, InvalidOrganizationName> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > ORGANIZATION_NAME_MAX {
+        return Err(InvalidOrganizationName);
+    }
+    Ok(name)
+}
+
 /// Issues a key for the organization `org_name`, creating the organization if needed.
 pub async fn issue_key(store: &DynStore, org_name: &str) -> anyhow::Result<IssuedKey> {
-    let org_name = org_name.trim();
-    anyhow::ensure!(
-        !org_name.is_empty() && org_name.chars().count() <= 100,
-        "the organization name must be 1 to 100 characters"
-    );
+    let org_name = organization_name(org_name)?;
     let organization = store.find_or_create_organization(org_name).await?;
     let (key, new) = new_key(&organization.id, KeyPurpose::Api, OffsetDateTime::now_utc());
     store.insert_api_key(&new).await?;
@@ -130,4 +143,22 @@ pub async fn authenticate(store: &DynStore, presented: &str) -> StoreResult<Opti
     store
         .organization_for_key(&keys::digest(key.expose()), &crate::time::now())
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organization_names_are_trimmed_and_1_to_100_characters() {
+        assert_eq!(organization_name("  acme  "), Ok("acme"));
+        assert_eq!(organization_name(&"파".repeat(100)).map(str::len), Ok(300));
+        for bad in ["", "   ", &"x".repeat(101)] {
+            assert_eq!(
+                organization_name(bad),
+                Err(InvalidOrganizationName),
+                "{bad:?}"
+            );
+        }
+    }
 }

@@ -5,21 +5,22 @@
 use std::collections::HashMap;
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use okchat::chatbot::MessageResponse;
 use okchat::widget::{ChatWidgetResponse, VoiceAgentResponse};
 use okchat::{
-    messages, Chatbot, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse, VersionEnvelope,
-    VersionsResponse,
+    messages, validate, Chatbot, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse,
+    VersionEnvelope, VersionsResponse,
 };
 
-use super::avatar::{self, ImageKind};
+use super::avatar::ImageKind;
 use super::service;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonObject, Org};
 use crate::http::conditional::{IfMatch, Tagged};
+use crate::http::extract::{JsonObject, Org};
+use crate::http::origin::public_origin;
 use crate::http::paging::Paging;
 use crate::state::AppState;
 
@@ -36,8 +37,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/external/chatbot/{chatbot_id}/update-avatar",
             // Room for the multipart framing around a maximal image; the image itself is
-            // checked against `avatar::MAX_BYTES` while it streams in.
-            patch(upload_avatar).layer(DefaultBodyLimit::max(avatar::MAX_BYTES + 64 * 1024)),
+            // checked against `AVATAR_MAX_BYTES` while it streams in.
+            patch(upload_avatar).layer(DefaultBodyLimit::max(
+                validate::AVATAR_MAX_BYTES + 64 * 1024,
+            )),
         )
         .route(
             "/api/external/chatbot/{chatbot_id}/voice-agent",
@@ -235,23 +238,6 @@ async fn restore_version(
     Ok(chatbot_message(messages::CHATBOT_UPDATED, chatbot))
 }
 
-/// The base of absolute upload URLs: the configured public URL, else this request's host.
-fn public_base(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .filter(|p| *p == "https" || *p == "http")
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
-}
-
 async fn read_avatar(mut multipart: Multipart) -> ApiResult<Vec<u8>> {
     let bad_form = |_| {
         ApiError::unsupported_media_type(
@@ -265,15 +251,13 @@ async fn read_avatar(mut multipart: Multipart) -> ApiResult<Vec<u8>> {
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::payload_too_large("The avatar must be at most 2 MiB.")
+                ApiError::payload_too_large(validate::AVATAR_TOO_LARGE)
             } else {
                 bad_form(e)
             }
         })? {
-            if bytes.len() + chunk.len() > avatar::MAX_BYTES {
-                return Err(ApiError::payload_too_large(
-                    "The avatar must be at most 2 MiB.",
-                ));
+            if bytes.len() + chunk.len() > validate::AVATAR_MAX_BYTES {
+                return Err(ApiError::payload_too_large(validate::AVATAR_TOO_LARGE));
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -301,9 +285,8 @@ async fn upload_avatar(
         )
     })?;
     let bytes = read_avatar(multipart).await?;
-    let kind = ImageKind::sniff(&bytes).ok_or_else(|| {
-        ApiError::unsupported_media_type("The avatar must be a PNG, JPEG, GIF or WebP image.")
-    })?;
+    let kind = ImageKind::sniff(&bytes)
+        .ok_or_else(|| ApiError::unsupported_media_type(validate::AVATAR_TYPES))?;
     let key = format!(
         "chatbots/{id}/{}.{}",
         uuid::Uuid::new_v4(),
@@ -314,11 +297,14 @@ async fn upload_avatar(
         .put(&key, &bytes)
         .await
         .map_err(ApiError::internal)?;
-    let url = format!("{}/uploads/{key}", public_base(&state, &headers));
+    let origin = public_origin(state.config.public_url.as_deref(), &headers);
+    let url = format!("{origin}/uploads/{key}");
     let (chatbot, previous) = match service::set_avatar(&state.store, &org, &id, &url).await {
         Ok(done) => done,
         Err(error) => {
-            let _ = state.files.delete(&key).await;
+            if let Err(cleanup) = state.files.delete(&key).await {
+                tracing::warn!(error = %cleanup, key, "could not remove an avatar that was not saved");
+            }
             return Err(error);
         }
     };

@@ -2,7 +2,7 @@
 //! real embedded backend.
 
 use app::auth::{SignIn, SignOut};
-use app::chatbot_form::{CreateChatbot, UpdateChatbot, UploadAvatar};
+use app::chatbot_form::{CreateChatbot, GetChatbotForm, UpdateChatbot, UploadAvatar};
 use app::chatbots::{ChatbotSummary, ListChatbots};
 use app::form::ChatbotForm;
 use leptos::server_fn::ServerFn;
@@ -259,4 +259,73 @@ async fn create_chatbot_sets_the_language_and_voice_agent_it_was_given() {
         saved["voice_widget_config"]["vad"]["silence_duration_ms"],
         1200
     );
+}
+
+#[tokio::test]
+async fn the_embed_snippet_points_at_the_public_origin_the_request_came_through() {
+    let app = spawn_app().await;
+    let bot = app.create("Ours").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
+    for (proto, expected) in [
+        ("https", "https://console.example/widget.js"),
+        ("gopher", "http://console.example/widget.js"),
+    ] {
+        let response = app
+            .http
+            .post(app.url(GetChatbotForm::PATH))
+            .header("cookie", &cookie)
+            .header("host", "console.example")
+            .header("x-forwarded-proto", proto)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("id={}", bot.id))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let data: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(data["script_url"], expected, "X-Forwarded-Proto: {proto}");
+    }
+}
+
+async fn page_status(app: &TestApp, cookie: &str) -> u16 {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    http.get(app.url("/chatbots"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn pages_and_server_functions_share_one_session_check() {
+    let app = spawn_app().await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
+    assert_eq!(page_status(&app, &cookie).await, 200);
+    // Deleted behind the console's back (another replica signed it out): both the page guard
+    // and the server functions still trust the check they share, for its short lifetime.
+    let token = cookie.trim_start_matches("chatdeck_session=");
+    server::users::sign_out(&app.state.store, token)
+        .await
+        .unwrap();
+    assert_eq!(page_status(&app, &cookie).await, 200);
+    assert_eq!(app.list_status(&cookie).await, 200);
+    // Signing out through the console ends it for both at once.
+    let cookie = app.session_cookie("acme", "bob@acme.example").await;
+    assert_eq!(page_status(&app, &cookie).await, 200);
+    let response = app
+        .http
+        .post(app.url(SignOut::PATH))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(page_status(&app, &cookie).await, 303);
+    assert_eq!(app.list_status(&cookie).await, 401);
 }
