@@ -36,7 +36,9 @@ pub const VOICE_MS_MAX: i64 = 10_000;
 pub const RADIUS_MAX: i64 = 64;
 /// Largest avatar upload (Chatbot Avatar), in bytes: 2 MiB.
 pub const AVATAR_MAX_BYTES: usize = 2 * 1024 * 1024;
+/// What the API and the console say about an avatar over [`AVATAR_MAX_BYTES`].
 pub const AVATAR_TOO_LARGE: &str = "The image is larger than 2 MiB.";
+/// What the API and the console say about a file that is not an accepted image.
 pub const AVATAR_TYPES: &str = "The avatar must be a PNG, JPEG, GIF or WebP image.";
 
 /// Reasons keyed by JSON path, e.g. `settings.snippet.primaryColor`.

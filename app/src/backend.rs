@@ -31,8 +31,10 @@ pub trait ConsoleBackend: Send + Sync + 'static {
     async fn client(&self, user: &SessionUser) -> Result<okchat::Client, AppError>;
     /// Whether the session cookie must be `Secure` (the console is served over https).
     fn secure_cookies(&self) -> bool;
-    /// The console's public origin (`CHATDECK_PUBLIC_URL`), if configured.
-    fn public_url(&self) -> Option<String>;
+    /// The origin browsers reach the console at, for a request with `headers`: the server
+    /// decides (its configured public URL, else the request's host), so the console and the
+    /// server's own absolute URLs always agree.
+    fn public_origin(&self, headers: &axum::http::HeaderMap) -> String;
 }
 
 pub type Backend = Arc<dyn ConsoleBackend>;
@@ -60,25 +62,16 @@ fn session_token() -> Option<String> {
     session_token_in(&use_context::<axum::http::request::Parts>()?.headers)
 }
 
-/// The origin browsers reach the console at: the configured public URL, else the request's
-/// `Host` (with `X-Forwarded-Proto` when a proxy sets it).
+/// The origin browsers reach the console at (the embed snippet points there), as the server
+/// decides it for the request being handled; empty outside a request.
 pub fn console_origin() -> String {
-    if let Some(url) = backend().ok().and_then(|b| b.public_url()) {
-        return url;
-    }
-    let Some(parts) = use_context::<axum::http::request::Parts>() else {
+    let Ok(backend) = backend() else {
         return String::new();
     };
-    let header = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let host = header("host").unwrap_or_else(|| "localhost".into());
-    let scheme = header("x-forwarded-proto").unwrap_or_else(|| "http".into());
-    format!("{scheme}://{host}")
+    match use_context::<axum::http::request::Parts>() {
+        Some(parts) => backend.public_origin(&parts.headers),
+        None => backend.public_origin(&axum::http::HeaderMap::new()),
+    }
 }
 
 /// The signed-in user, or `Unauthorized`.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, RemoteBackend};
 use crate::startup::Application;
 use crate::{orgs, store, users};
 
@@ -149,7 +149,13 @@ async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
         database_url: data.database_url(),
         public_url: args.public_url,
         site_root: args.site_root,
-        backend: args.backend_url.zip(args.backend_api_key),
+        backend: args
+            .backend_url
+            .zip(args.backend_api_key)
+            .map(|(base_url, api_key)| RemoteBackend {
+                base_url,
+                api_key: api_key.into(),
+            }),
     };
     let data_dir = config.data_dir.clone();
     let app = Application::build(config).await?;

@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use secrecy::SecretString;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
@@ -13,9 +15,16 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Where the console's compiled assets are (`target/site` in a checkout).
     pub site_root: PathBuf,
-    /// A remote okchat-compatible API for the console to manage instead of this server's own:
-    /// base URL and API key.
-    pub backend: Option<(String, String)>,
+    /// A remote okchat-compatible API for the console to manage instead of this server's own.
+    pub backend: Option<RemoteBackend>,
+}
+
+/// `CHATDECK_BACKEND_URL` and `CHATDECK_BACKEND_API_KEY`. The key is a `SecretString`, so
+/// printing a `Config` (a `{config:?}` in a log line) shows `[REDACTED]` instead.
+#[derive(Debug, Clone)]
+pub struct RemoteBackend {
+    pub base_url: String,
+    pub api_key: SecretString,
 }
 
 impl Config {
@@ -26,5 +35,28 @@ impl Config {
 
     pub fn uploads_dir(&self) -> PathBuf {
         self.data_dir.join("uploads")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_backend_api_key() {
+        let config = Config {
+            addr: "127.0.0.1:3000".parse().unwrap(),
+            data_dir: "data".into(),
+            database_url: "sqlite://data/chatdeck.db".into(),
+            public_url: None,
+            site_root: "target/site".into(),
+            backend: Some(RemoteBackend {
+                base_url: "https://v2.okchat.ai".into(),
+                api_key: "15a23c21867f4f38b0b46f5e4adb1caf87a040b34eb58f68".into(),
+            }),
+        };
+        let printed = format!("{config:?}");
+        assert!(printed.contains("https://v2.okchat.ai"), "{printed}");
+        assert!(!printed.contains("15a23c21"), "{printed}");
     }
 }

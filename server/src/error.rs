@@ -58,6 +58,10 @@ impl ApiError {
         Self::new(ErrorCode::Conflict, message)
     }
 
+    pub fn precondition_failed(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::PreconditionFailed, message)
+    }
+
     pub fn payload_too_large(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::PayloadTooLarge, message)
     }
@@ -92,7 +96,8 @@ impl From<StoreError> for ApiError {
     }
 }
 
-/// Marks a response as an API error so the request-id middleware can add the id to its body.
+/// Marks a response as an API error so the request-id middleware
+/// (`http::request_id::attach_request_id`) can add the id to its body.
 #[derive(Clone)]
 pub struct ErrorMarker(pub ErrorBody);
 
@@ -110,30 +115,6 @@ impl IntoResponse for ApiError {
         response.extensions_mut().insert(ErrorMarker(body));
         response
     }
-}
-
-/// Adds the request id to every API error body (the header alone is easy to lose in a log).
-pub async fn attach_request_id(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let response = next.run(request).await;
-    let (Some(request_id), Some(ErrorMarker(mut body))) = (
-        request_id,
-        response.extensions().get::<ErrorMarker>().cloned(),
-    ) else {
-        return response;
-    };
-    body.error.request_id = Some(request_id);
-    let (mut parts, _) = response.into_parts();
-    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
-    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The JSON 404 for unknown API paths.

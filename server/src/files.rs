@@ -68,7 +68,9 @@ impl FileStore for LocalFiles {
             file.write_all(&bytes)?;
             file.sync_all()?;
             std::fs::rename(&tmp, &path).inspect_err(|_| {
-                let _ = std::fs::remove_file(&tmp);
+                if let Err(error) = std::fs::remove_file(&tmp) {
+                    tracing::warn!(%error, tmp = %tmp.display(), "could not remove a partial upload");
+                }
             })
         })
         .await
@@ -110,7 +112,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let files = LocalFiles::new(dir.path());
         for key in ["../x", "/etc/passwd", "a/../../x", ""] {
-            assert!(files.put(key, b"x").await.is_err(), "{key}");
+            let error = files.put(key, b"x").await.unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "{key}");
         }
     }
 }

@@ -2,9 +2,10 @@
 //! Leptos) and uploaded files, on one port.
 //!
 //! A tour: `cli` parses the command line into a `config::Config`; `startup` builds the router
-//! from the feature modules (`chatbots`, `orgs`) and the console; `store` is the database
-//! interface each feature implements for SQLite; `files` stores uploads; `error` is the one
-//! error type every API route answers with.
+//! from the feature modules (`chatbots`, `orgs`, `users`) and the console; `store` is the
+//! database interface each feature implements for SQLite; `files` stores uploads; `error` is
+//! the one error type every API route answers with; `http` holds what every route shares
+//! (extractors, the request id, the public origin, conditional requests, paging).
 // The console's page views are deep types (no type erasure inside a page, which keeps the wasm
 // small); rendering them on the server needs the same limit as the `app` crate.
 #![recursion_limit = "512"]
@@ -14,8 +15,8 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod error;
-pub mod extract;
 pub mod files;
+pub mod http;
 pub mod orgs;
 pub mod startup;
 pub mod state;

@@ -23,7 +23,8 @@ use crate::console::{Console, Target};
 use crate::error;
 use crate::files::LocalFiles;
 use crate::state::AppState;
-use crate::{chatbots, store, users};
+use crate::users::sessions::SessionCache;
+use crate::{chatbots, http, orgs, store};
 
 /// Leptos settings without `LEPTOS_*` variables: cargo-leptos sets them when it runs the
 /// server, and they win; a plain `chatdeck serve` from the checkout uses these defaults.
@@ -48,15 +49,16 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)?;
     let store = store::connect(&config.database_url).await?;
-    // Console keys of an earlier run died with its memory. One SQLite file means one server,
-    // so every console key left is such an orphan.
-    let orphans = store.delete_console_keys().await?;
+    // Console keys die with the memory of the process that minted them and then expire, as
+    // it stops renewing them. Other instances on this database still renew theirs.
+    let orphans = orgs::delete_expired_console_keys(&store).await?;
     if orphans > 0 {
-        tracing::debug!(orphans, "removed console keys of an earlier run");
+        tracing::debug!(orphans, "removed expired console keys");
     }
     let files = Arc::new(LocalFiles::new(config.uploads_dir()));
     Ok(AppState {
         leptos_options: leptos_options(&config),
+        sessions: Arc::new(SessionCache::new(store.clone())),
         store,
         files,
         config: Arc::new(config),
@@ -77,8 +79,11 @@ fn api_router() -> Router<AppState> {
         ])
         .allow_headers([
             header::CONTENT_TYPE,
+            header::IF_MATCH,
             header::HeaderName::from_static("x-api-key"),
-        ]);
+        ])
+        // A browser client reads the version for its next conditional save from here.
+        .expose_headers([header::ETAG]);
     chatbots::routes::router()
         .route("/api/external/{*rest}", any(error::api_not_found))
         .route("/api/embedfiles", any(error::api_not_found))
@@ -87,8 +92,8 @@ fn api_router() -> Router<AppState> {
 }
 
 /// Console pages need a session: without one, a page request is sent to `/login`. Server
-/// functions check the session themselves (they answer `Unauthorized`), and the API, assets,
-/// uploads and the sign-in page itself are open.
+/// functions check the session themselves (they answer `Unauthorized`) with the same cache,
+/// and the API, assets, uploads and the sign-in page itself are open.
 async fn require_session(
     State(state): State<AppState>,
     request: axum::extract::Request,
@@ -110,11 +115,13 @@ async fn require_session(
     }
     let token = app::backend::session_token_in(request.headers());
     let signed_in = match token {
-        Some(token) => users::session_user(&state.store, &token)
-            .await
-            .ok()
-            .flatten()
-            .is_some(),
+        Some(token) => match state.sessions.user(&token).await {
+            Ok(user) => user.is_some(),
+            Err(error) => {
+                tracing::error!(%error, "could not check a console session");
+                false
+            }
+        },
         None => false,
     };
     if signed_in {
@@ -171,7 +178,9 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
             state.clone(),
             require_session,
         ))
-        .layer(axum::middleware::from_fn(error::attach_request_id))
+        .layer(axum::middleware::from_fn(
+            http::request_id::attach_request_id,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -183,6 +192,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    console: Arc<Console>,
 }
 
 impl Application {
@@ -190,19 +200,26 @@ impl Application {
         let listener = TcpListener::bind(config.addr).await?;
         let state = build_state(config).await?;
         let target = match &state.config.backend {
-            Some((base_url, api_key)) => Target::Remote {
-                base_url: base_url.clone(),
-                api_key: api_key.clone(),
+            Some(remote) => Target::Remote {
+                base_url: remote.base_url.clone(),
+                api_key: remote.api_key.clone(),
             },
             None => Target::Embedded {
                 base_url: loopback_url(listener.local_addr()?),
             },
         };
-        let console = Console::new(state.store.clone(), target, state.config.public_url.clone());
+        let console = Console::new(
+            state.store.clone(),
+            state.sessions.clone(),
+            target,
+            state.config.public_url.clone(),
+        );
+        console.spawn_key_renewal();
         Ok(Self {
             listener,
-            router: router(state.clone(), console),
+            router: router(state.clone(), console.clone()),
             state,
+            console,
         })
     }
 
@@ -215,6 +232,11 @@ impl Application {
     /// The state the router runs on (tests reach the store through it).
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The console backend the console's server functions use (tests drive it directly).
+    pub fn console(&self) -> Arc<Console> {
+        self.console.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -236,7 +258,11 @@ fn loopback_url(addr: SocketAddr) -> String {
 
 async fn shutdown_signal() {
     let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            // Without this, a failed listener would end the select below and stop the server.
+            tracing::warn!(%error, "cannot listen for Ctrl-C; stop the server with SIGTERM");
+            std::future::pending::<()>().await;
+        }
     };
     #[cfg(unix)]
     let terminate = async {

@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use crate::config::Config;
 use crate::files::FileStore;
 use crate::store::DynStore;
+use crate::users::sessions::SessionCache;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -16,4 +17,6 @@ pub struct AppState {
     pub store: DynStore,
     pub files: Arc<dyn FileStore>,
     pub config: Arc<Config>,
+    /// The session check of the page guard and the console's server functions alike.
+    pub sessions: Arc<SessionCache>,
 }

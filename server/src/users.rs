@@ -3,12 +3,13 @@
 //! executor; session tokens are random and stored only as SHA-256.
 
 pub mod password;
+pub mod sessions;
 pub mod sqlite;
 pub mod store;
 
 use rand::RngCore;
 
-use crate::orgs::keys;
+use crate::orgs::{self, keys};
 use crate::store::{DynStore, StoreError};
 use crate::time;
 use store::{NewUser, SessionUser};
@@ -73,12 +74,8 @@ pub async fn create_user(
     email: &str,
     password: &str,
 ) -> Result<SessionUser, UserError> {
-    let org_name = org_name.trim();
-    if org_name.is_empty() || org_name.chars().count() > 100 {
-        return Err(UserError::Invalid(
-            "the organization name must be 1 to 100 characters".into(),
-        ));
-    }
+    let org_name =
+        orgs::organization_name(org_name).map_err(|e| UserError::Invalid(e.to_string()))?;
     let email = normalize_email(email)?;
     check_password(password)?;
     let password_hash = password::hash(password.to_owned()).await?;

@@ -1,8 +1,6 @@
 //! Avatar images: the type is decided by the bytes, never by the name or the declared type,
-//! and only raster formats a browser shows without running anything (no SVG).
-
-/// At most 2 MiB per avatar.
-pub const MAX_BYTES: usize = okchat::validate::AVATAR_MAX_BYTES;
+//! and only raster formats a browser shows without running anything (no SVG). The size limit
+//! and the messages are okchat's (`okchat::validate::AVATAR_*`), shared with the console.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageKind {

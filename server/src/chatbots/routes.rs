@@ -1,20 +1,27 @@
-//! The chatbot endpoints at okchat's paths. Handlers authenticate (`Org`), call one service
-//! function, and wrap the result in the documented envelope.
+//! The chatbot endpoints at okchat's paths, and the settings history. Handlers authenticate
+//! (`Org`), call one service function, and wrap the result in the documented envelope; every
+//! answer that shows a chatbot's state names its version in `ETag`.
 
 use std::collections::HashMap;
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::routing::{get, patch};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use okchat::chatbot::MessageResponse;
 use okchat::widget::{ChatWidgetResponse, VoiceAgentResponse};
-use okchat::{messages, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse};
+use okchat::{
+    messages, validate, Chatbot, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse,
+    VersionEnvelope, VersionsResponse,
+};
 
-use super::avatar::{self, ImageKind};
+use super::avatar::ImageKind;
 use super::service;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonObject, Org};
+use crate::http::conditional::{IfMatch, Tagged};
+use crate::http::extract::{JsonObject, Org};
+use crate::http::origin::public_origin;
+use crate::http::paging::Paging;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -30,8 +37,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/external/chatbot/{chatbot_id}/update-avatar",
             // Room for the multipart framing around a maximal image; the image itself is
-            // checked against `avatar::MAX_BYTES` while it streams in.
-            patch(upload_avatar).layer(DefaultBodyLimit::max(avatar::MAX_BYTES + 64 * 1024)),
+            // checked against `AVATAR_MAX_BYTES` while it streams in.
+            patch(upload_avatar).layer(DefaultBodyLimit::max(
+                validate::AVATAR_MAX_BYTES + 64 * 1024,
+            )),
         )
         .route(
             "/api/external/chatbot/{chatbot_id}/voice-agent",
@@ -40,6 +49,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/external/chatbot/{chatbot_id}/chat-widget",
             patch(chat_widget),
+        )
+        .route(
+            "/api/external/chatbot/{chatbot_id}/versions",
+            get(list_versions),
+        )
+        .route(
+            "/api/external/chatbot/{chatbot_id}/versions/{version_id}",
+            get(get_version),
+        )
+        .route(
+            "/api/external/chatbot/{chatbot_id}/versions/{version_id}/restore",
+            post(restore_version),
         )
 }
 
@@ -57,19 +78,24 @@ async fn list(State(state): State<AppState>, Org(org): Org) -> ApiResult<Json<Ch
     }))
 }
 
+/// `{"message", "chatbot"}` tagged with the chatbot's version.
+fn chatbot_message(message: &str, chatbot: Chatbot) -> Tagged<ChatbotMessageResponse> {
+    Tagged::ok(
+        chatbot.version_id.clone(),
+        ChatbotMessageResponse {
+            message: message.into(),
+            chatbot,
+        },
+    )
+}
+
 async fn create(
     State(state): State<AppState>,
     Org(org): Org,
     JsonObject(body): JsonObject,
-) -> ApiResult<(StatusCode, Json<ChatbotMessageResponse>)> {
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
     let chatbot = service::create(&state.store, &org, body).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(ChatbotMessageResponse {
-            message: messages::CHATBOT_CREATED.into(),
-            chatbot,
-        }),
-    ))
+    Ok(chatbot_message(messages::CHATBOT_CREATED, chatbot).with_status(StatusCode::CREATED))
 }
 
 async fn update(
@@ -77,48 +103,51 @@ async fn update(
     org: &str,
     raw_id: &str,
     patch: serde_json::Value,
-) -> ApiResult<Json<ChatbotMessageResponse>> {
+    if_match: &IfMatch,
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
     let id = chatbot_id(raw_id)?;
-    let chatbot = service::update(&state.store, org, &id, patch).await?;
-    Ok(Json(ChatbotMessageResponse {
-        message: messages::CHATBOT_UPDATED.into(),
-        chatbot,
-    }))
+    let chatbot = service::update(&state.store, org, &id, patch, if_match).await?;
+    Ok(chatbot_message(messages::CHATBOT_UPDATED, chatbot))
 }
 
 async fn update_by_query(
     State(state): State<AppState>,
     Org(org): Org,
     Query(query): Query<HashMap<String, String>>,
+    if_match: IfMatch,
     JsonObject(patch): JsonObject,
-) -> ApiResult<Json<ChatbotMessageResponse>> {
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
     let Some(id) = query.get("id").filter(|id| !id.is_empty()) else {
         return Err(ApiError::field(
             "id",
             "is required: the chatbot id, as ?id=",
         ));
     };
-    update(&state, &org, id, patch).await
+    update(&state, &org, id, patch, &if_match).await
 }
 
 async fn update_by_path(
     State(state): State<AppState>,
     Org(org): Org,
     Path(id): Path<String>,
+    if_match: IfMatch,
     JsonObject(patch): JsonObject,
-) -> ApiResult<Json<ChatbotMessageResponse>> {
-    update(&state, &org, &id, patch).await
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
+    update(&state, &org, &id, patch, &if_match).await
 }
 
 async fn details(
     State(state): State<AppState>,
     Org(org): Org,
     Path(id): Path<String>,
-) -> ApiResult<Json<ChatbotEnvelope>> {
+) -> ApiResult<Tagged<ChatbotEnvelope>> {
     let record = service::get(&state.store, &org, &chatbot_id(&id)?).await?;
-    Ok(Json(ChatbotEnvelope {
-        chatbot: service::to_api(&record),
-    }))
+    Ok(Tagged::ok(
+        record.version_id.clone(),
+        ChatbotEnvelope {
+            chatbot: service::to_api(&record),
+        },
+    ))
 }
 
 async fn delete(
@@ -144,43 +173,69 @@ async fn voice_agent(
     State(state): State<AppState>,
     Org(org): Org,
     Path(id): Path<String>,
+    if_match: IfMatch,
     JsonObject(patch): JsonObject,
-) -> ApiResult<Json<VoiceAgentResponse>> {
-    let config = service::update_voice_agent(&state.store, &org, &chatbot_id(&id)?, patch).await?;
-    Ok(Json(VoiceAgentResponse {
-        message: messages::VOICE_WIDGET_UPDATED.into(),
-        voice_widget_config: config,
-    }))
+) -> ApiResult<Tagged<VoiceAgentResponse>> {
+    let id = chatbot_id(&id)?;
+    let record = service::update_voice_agent(&state.store, &org, &id, patch, &if_match).await?;
+    Ok(Tagged::ok(
+        record.version_id,
+        VoiceAgentResponse {
+            message: messages::VOICE_WIDGET_UPDATED.into(),
+            voice_widget_config: record.voice_widget_config.unwrap_or_default(),
+        },
+    ))
 }
 
 async fn chat_widget(
     State(state): State<AppState>,
     Org(org): Org,
     Path(id): Path<String>,
+    if_match: IfMatch,
     JsonObject(patch): JsonObject,
-) -> ApiResult<Json<ChatWidgetResponse>> {
-    let config = service::update_chat_widget(&state.store, &org, &chatbot_id(&id)?, patch).await?;
-    Ok(Json(ChatWidgetResponse {
-        message: messages::CHAT_WIDGET_UPDATED.into(),
-        chat_widget_config: config,
-    }))
+) -> ApiResult<Tagged<ChatWidgetResponse>> {
+    let id = chatbot_id(&id)?;
+    let record = service::update_chat_widget(&state.store, &org, &id, patch, &if_match).await?;
+    Ok(Tagged::ok(
+        record.version_id.clone(),
+        ChatWidgetResponse {
+            message: messages::CHAT_WIDGET_UPDATED.into(),
+            chat_widget_config: service::chat_widget_config(&record),
+        },
+    ))
 }
 
-/// The base of absolute upload URLs: the configured public URL, else this request's host.
-fn public_base(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .filter(|p| *p == "https" || *p == "http")
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
+async fn list_versions(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<VersionsResponse>> {
+    let id = chatbot_id(&id)?;
+    let paging = Paging::from_query(&query)?;
+    let (data, metadata) = service::list_versions(&state.store, &org, &id, paging).await?;
+    Ok(Json(VersionsResponse { data, metadata }))
+}
+
+async fn get_version(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path((id, version_id)): Path<(String, String)>,
+) -> ApiResult<Json<VersionEnvelope>> {
+    let id = chatbot_id(&id)?;
+    let version = service::get_version(&state.store, &org, &id, &version_id).await?;
+    Ok(Json(VersionEnvelope { version }))
+}
+
+async fn restore_version(
+    State(state): State<AppState>,
+    Org(org): Org,
+    Path((id, version_id)): Path<(String, String)>,
+    if_match: IfMatch,
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
+    let id = chatbot_id(&id)?;
+    let chatbot = service::restore_version(&state.store, &org, &id, &version_id, &if_match).await?;
+    Ok(chatbot_message(messages::CHATBOT_UPDATED, chatbot))
 }
 
 async fn read_avatar(mut multipart: Multipart) -> ApiResult<Vec<u8>> {
@@ -196,15 +251,13 @@ async fn read_avatar(mut multipart: Multipart) -> ApiResult<Vec<u8>> {
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::payload_too_large("The avatar must be at most 2 MiB.")
+                ApiError::payload_too_large(validate::AVATAR_TOO_LARGE)
             } else {
                 bad_form(e)
             }
         })? {
-            if bytes.len() + chunk.len() > avatar::MAX_BYTES {
-                return Err(ApiError::payload_too_large(
-                    "The avatar must be at most 2 MiB.",
-                ));
+            if bytes.len() + chunk.len() > validate::AVATAR_MAX_BYTES {
+                return Err(ApiError::payload_too_large(validate::AVATAR_TOO_LARGE));
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -222,7 +275,7 @@ async fn upload_avatar(
     Path(id): Path<String>,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> ApiResult<Json<ChatbotMessageResponse>> {
+) -> ApiResult<Tagged<ChatbotMessageResponse>> {
     let id = chatbot_id(&id)?;
     // Unknown or foreign chatbots answer 404 before any upload is read or stored.
     service::get(&state.store, &org, &id).await?;
@@ -232,9 +285,8 @@ async fn upload_avatar(
         )
     })?;
     let bytes = read_avatar(multipart).await?;
-    let kind = ImageKind::sniff(&bytes).ok_or_else(|| {
-        ApiError::unsupported_media_type("The avatar must be a PNG, JPEG, GIF or WebP image.")
-    })?;
+    let kind = ImageKind::sniff(&bytes)
+        .ok_or_else(|| ApiError::unsupported_media_type(validate::AVATAR_TYPES))?;
     let key = format!(
         "chatbots/{id}/{}.{}",
         uuid::Uuid::new_v4(),
@@ -245,11 +297,14 @@ async fn upload_avatar(
         .put(&key, &bytes)
         .await
         .map_err(ApiError::internal)?;
-    let url = format!("{}/uploads/{key}", public_base(&state, &headers));
+    let origin = public_origin(state.config.public_url.as_deref(), &headers);
+    let url = format!("{origin}/uploads/{key}");
     let (chatbot, previous) = match service::set_avatar(&state.store, &org, &id, &url).await {
         Ok(done) => done,
         Err(error) => {
-            let _ = state.files.delete(&key).await;
+            if let Err(cleanup) = state.files.delete(&key).await {
+                tracing::warn!(error = %cleanup, key, "could not remove an avatar that was not saved");
+            }
             return Err(error);
         }
     };
@@ -258,10 +313,7 @@ async fn upload_avatar(
             tracing::warn!(%error, key = old_key, "could not remove the replaced avatar");
         }
     }
-    Ok(Json(ChatbotMessageResponse {
-        message: messages::AVATAR_UPDATED.into(),
-        chatbot,
-    }))
+    Ok(chatbot_message(messages::AVATAR_UPDATED, chatbot))
 }
 
 /// The file key of an avatar URL this server issued for chatbot `id`, whatever host it named.

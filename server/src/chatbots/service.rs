@@ -1,17 +1,23 @@
 //! The chatbot rules between the routes and the store: defaults on create, JSON Merge Patch on
-//! update, validation of the merged result, settings versions, and optimistic retries so two
-//! concurrent edits both land instead of one overwriting the other.
+//! update, validation of the merged result, settings versions (what each changed, restoring
+//! one), conditional saves, and optimistic retries so two concurrent edits both land instead of
+//! one overwriting the other.
+
+use std::collections::BTreeSet;
 
 use okchat::validate::Validate;
 use okchat::{
-    defaults, ChatWidgetConfig, ChatWidgetUpdate, Chatbot, ChatbotName, CreateChatbot,
-    PersonalityConfig, Settings, Slug, Snippet, UpdateChatbot, VoiceWidgetConfig,
+    defaults, ChatWidgetConfig, ChatWidgetUpdate, Chatbot, ChatbotName, CreateChatbot, PageMeta,
+    PersonalityConfig, Settings, Slug, Snippet, UpdateChatbot, VersionDetail, VersionSummary,
+    VoiceWidgetConfig,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
 use super::store::{ChatbotRecord, NewVersion};
 use crate::error::{ApiError, ApiResult};
+use crate::http::conditional::IfMatch;
+use crate::http::paging::Paging;
 use crate::store::{DynStore, StoreError};
 use crate::time;
 
@@ -85,7 +91,8 @@ pub fn mask_key(key: &str) -> String {
     format!("{head}…{tail}")
 }
 
-fn chat_widget_config(record: &ChatbotRecord) -> ChatWidgetConfig {
+/// The widget configuration as Chat Widget answers it: the snippet's branding and `language`.
+pub fn chat_widget_config(record: &ChatbotRecord) -> ChatWidgetConfig {
     let s = &record.settings.snippet;
     ChatWidgetConfig {
         name: s.name.clone(),
@@ -183,14 +190,80 @@ fn apply(input: CreateChatbot, record: &mut ChatbotRecord) {
     record.openai_api_key = input.openai_api_key.flatten();
 }
 
-fn new_version(record: &mut ChatbotRecord, now: &str) -> NewVersion {
+fn snapshot(record: &ChatbotRecord) -> Value {
+    serde_json::to_value(to_api(record)).unwrap_or(Value::Null)
+}
+
+fn new_version(record: &mut ChatbotRecord, now: &str, changed: Vec<String>) -> NewVersion {
     let id = uuid::Uuid::new_v4().to_string();
     record.version_id = Some(id.clone());
     NewVersion {
-        snapshot: serde_json::to_value(to_api(record)).unwrap_or(Value::Null),
+        snapshot: snapshot(record),
+        changed,
         id,
         created_at: now.to_owned(),
     }
+}
+
+/// Paths of a snapshot that are bookkeeping, not settings: they differ between any two
+/// versions, or (the `chat_widget_config` branding) merely mirror `settings.snippet`.
+const NOT_SETTINGS: &[&str] = &[
+    "version_id",
+    "updated_at",
+    "created_at",
+    "chat_widget_config.name",
+    "chat_widget_config.header",
+    "chat_widget_config.slogan",
+    "chat_widget_config.logo",
+    "chat_widget_config.primaryColor",
+    "chat_widget_config.secondaryColor",
+];
+
+/// The dot-joined paths of the leaves that differ between two snapshots, sorted. An object
+/// that appears, disappears or was `null` is compared leaf by leaf against nothing, so the
+/// first voice setting shows as `voice_widget_config.model.temperature`, not as the whole
+/// object; arrays are leaves.
+pub fn changed_paths(before: &Value, after: &Value) -> Vec<String> {
+    fn walk(path: &str, before: Option<&Value>, after: Option<&Value>, out: &mut BTreeSet<String>) {
+        let object = |v: Option<&Value>| match v {
+            Some(Value::Object(map)) => Some(map.clone()),
+            None | Some(Value::Null) => Some(Map::new()),
+            Some(_) => None,
+        };
+        let either_is_object =
+            matches!(before, Some(Value::Object(_))) || matches!(after, Some(Value::Object(_)));
+        if let (true, Some(b), Some(a)) = (either_is_object, object(before), object(after)) {
+            let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+            for key in keys {
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                walk(&here, b.get(key), a.get(key), out);
+            }
+        } else if before.filter(|v| !v.is_null()) != after.filter(|v| !v.is_null()) {
+            out.insert(path.to_owned());
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk("", Some(before), Some(after), &mut out);
+    out.into_iter()
+        .filter(|path| !NOT_SETTINGS.contains(&path.as_str()))
+        .collect()
+}
+
+/// What changed from `before` to `after`. Snapshots mask the provider key, so a new key with
+/// the same last four characters is noticed on the records themselves.
+fn changes(before: &ChatbotRecord, after: &ChatbotRecord) -> Vec<String> {
+    let mut changed = changed_paths(&snapshot(before), &snapshot(after));
+    if before.openai_api_key != after.openai_api_key
+        && !changed.iter().any(|p| p == "openai_api_key")
+    {
+        changed.push("openai_api_key".into());
+        changed.sort();
+    }
+    changed
 }
 
 pub async fn list(store: &DynStore, org: &str) -> ApiResult<Vec<Chatbot>> {
@@ -232,7 +305,7 @@ pub async fn create(store: &DynStore, org: &str, body: Value) -> ApiResult<Chatb
 
     if let Some(slug) = explicit_slug {
         record.slug = slug;
-        let version = new_version(&mut record, &now);
+        let version = new_version(&mut record, &now, Vec::new());
         return match store.insert_chatbot(&record, &version).await {
             Ok(()) => Ok(to_api(&record)),
             Err(StoreError::Conflict(_)) => Err(ApiError::conflict(format!(
@@ -250,7 +323,7 @@ pub async fn create(store: &DynStore, org: &str, body: Value) -> ApiResult<Chatb
         } else {
             base.with_suffix(attempt).into_inner()
         };
-        let version = new_version(&mut record, &now);
+        let version = new_version(&mut record, &now, Vec::new());
         match store.insert_chatbot(&record, &version).await {
             Ok(()) => return Ok(to_api(&record)),
             Err(StoreError::Conflict(_)) => continue,
@@ -263,22 +336,41 @@ pub async fn create(store: &DynStore, org: &str, body: Value) -> ApiResult<Chatb
     )))
 }
 
+fn precondition_failed() -> ApiError {
+    ApiError::precondition_failed(
+        "The chatbot has changed since the version this save was based on (If-Match): \
+         load it again and reapply the change.",
+    )
+}
+
 /// Reads the chatbot, computes its new state with `change`, and writes it if the stored
-/// revision is still the one read; otherwise reads again. A change that alters nothing
-/// writes nothing (no version, `updated_at` kept).
-async fn modify<F>(store: &DynStore, org: &str, id: &str, change: F) -> ApiResult<ChatbotRecord>
+/// revision is still the one read; otherwise reads again. `if_match` is checked against every
+/// revision read, and the write applies only to that revision, so a save can never land on a
+/// version it did not name. A change that alters nothing writes nothing (no version,
+/// `updated_at` kept).
+async fn modify<F>(
+    store: &DynStore,
+    org: &str,
+    id: &str,
+    if_match: &IfMatch,
+    change: F,
+) -> ApiResult<ChatbotRecord>
 where
     F: Fn(&ChatbotRecord) -> ApiResult<ChatbotRecord>,
 {
     for _ in 0..UPDATE_ATTEMPTS {
         let current = get(store, org, id).await?;
+        if !if_match.allows(current.version_id.as_deref()) {
+            return Err(precondition_failed());
+        }
         let mut next = change(&current)?;
         if next == current {
             return Ok(current);
         }
         let now = time::now();
         next.updated_at = now.clone();
-        let version = new_version(&mut next, &now);
+        let changed = changes(&current, &next);
+        let version = new_version(&mut next, &now, changed);
         if store.update_chatbot(&next, &version).await? {
             next.revision += 1;
             return Ok(next);
@@ -291,7 +383,13 @@ where
 }
 
 /// Update Chatbot: `patch` (a JSON object) is merged into the stored chatbot.
-pub async fn update(store: &DynStore, org: &str, id: &str, patch: Value) -> ApiResult<Chatbot> {
+pub async fn update(
+    store: &DynStore,
+    org: &str,
+    id: &str,
+    patch: Value,
+    if_match: &IfMatch,
+) -> ApiResult<Chatbot> {
     require_objects(&patch, CHATBOT_OBJECTS)?;
     let typed_patch: UpdateChatbot = typed(patch.clone())?;
     validated(typed_patch.clone())?;
@@ -299,7 +397,7 @@ pub async fn update(store: &DynStore, org: &str, id: &str, patch: Value) -> ApiR
     if let Some(map) = patch.as_object_mut() {
         map.remove("slug");
     }
-    let record = modify(store, org, id, |current| {
+    let record = modify(store, org, id, if_match, |current| {
         if let Some(slug) = &typed_patch.slug {
             if slug != &current.slug {
                 return Err(ApiError::field("slug", "cannot be changed"));
@@ -323,9 +421,10 @@ pub async fn update_chat_widget(
     org: &str,
     id: &str,
     patch: Value,
-) -> ApiResult<ChatWidgetConfig> {
+    if_match: &IfMatch,
+) -> ApiResult<ChatbotRecord> {
     validated(typed::<ChatWidgetUpdate>(patch.clone())?)?;
-    let record = modify(store, org, id, |current| {
+    modify(store, org, id, if_match, |current| {
         let mut doc = serde_json::to_value(chat_widget_config(current)).unwrap_or_default();
         merge_patch(&mut doc, &patch);
         let widget: ChatWidgetUpdate = validated(typed(doc)?)?;
@@ -344,8 +443,7 @@ pub async fn update_chat_widget(
         next.language = widget.language.unwrap_or_else(|| defaults::LANGUAGE.into());
         Ok(next)
     })
-    .await?;
-    Ok(chat_widget_config(&record))
+    .await
 }
 
 /// Voice Agent: merges `patch` into `voice_widget_config` (an empty object at first).
@@ -354,10 +452,11 @@ pub async fn update_voice_agent(
     org: &str,
     id: &str,
     patch: Value,
-) -> ApiResult<VoiceWidgetConfig> {
+    if_match: &IfMatch,
+) -> ApiResult<ChatbotRecord> {
     require_objects(&patch, VOICE_OBJECTS)?;
     validated(typed::<VoiceWidgetConfig>(patch.clone())?)?;
-    let record = modify(store, org, id, |current| {
+    modify(store, org, id, if_match, |current| {
         let mut doc = current
             .voice_widget_config
             .as_ref()
@@ -366,11 +465,26 @@ pub async fn update_voice_agent(
         merge_patch(&mut doc, &patch);
         let config: VoiceWidgetConfig = validated(typed(doc)?)?;
         let mut next = current.clone();
-        next.voice_widget_config = Some(config);
+        next.voice_widget_config = Some(without_empty_groups(config));
         Ok(next)
     })
-    .await?;
-    Ok(record.voice_widget_config.unwrap_or_default())
+    .await
+}
+
+/// A group whose last field a patch removed (`{"text": {"startCall": null}}`) goes too, so the
+/// stored configuration says the group is unset rather than holding an empty object.
+fn without_empty_groups(config: VoiceWidgetConfig) -> VoiceWidgetConfig {
+    fn set<T: Default + PartialEq>(group: Option<T>) -> Option<T> {
+        group.filter(|g| *g != T::default())
+    }
+    VoiceWidgetConfig {
+        model: set(config.model),
+        vad: set(config.vad),
+        text: set(config.text),
+        avatar: set(config.avatar),
+        appearance: set(config.appearance),
+        ..config
+    }
 }
 
 /// Points `settings.avatar` at `url`; returns the chatbot and the avatar it replaced.
@@ -381,7 +495,7 @@ pub async fn set_avatar(
     url: &str,
 ) -> ApiResult<(Chatbot, Option<String>)> {
     let previous = std::sync::Mutex::new(None);
-    let record = modify(store, org, id, |current| {
+    let record = modify(store, org, id, &IfMatch::Absent, |current| {
         let mut next = current.clone();
         *previous.lock().expect("not poisoned") = current.settings.avatar.clone();
         next.settings.avatar = Some(url.to_owned());
@@ -390,6 +504,112 @@ pub async fn set_avatar(
     .await?;
     let previous = previous.into_inner().expect("not poisoned");
     Ok((to_api(&record), previous))
+}
+
+/// Version ids are UUIDs; anything else cannot name a version.
+fn version_id(raw: &str) -> ApiResult<String> {
+    uuid::Uuid::parse_str(raw)
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|_| ApiError::not_found("Version"))
+}
+
+/// One page of the chatbot's settings history, newest first.
+pub async fn list_versions(
+    store: &DynStore,
+    org: &str,
+    id: &str,
+    paging: Paging,
+) -> ApiResult<(Vec<VersionSummary>, PageMeta)> {
+    get(store, org, id).await?;
+    let (versions, total) = store
+        .list_versions(org, id, paging.offset(), i64::from(paging.limit))
+        .await?;
+    let data = versions
+        .into_iter()
+        .map(|v| VersionSummary {
+            id: v.id,
+            created_at: v.created_at,
+            changed: v.changed,
+        })
+        .collect();
+    Ok((data, paging.meta(total)))
+}
+
+async fn version(
+    store: &DynStore,
+    org: &str,
+    id: &str,
+    raw_version: &str,
+) -> ApiResult<VersionDetail> {
+    let version_id = version_id(raw_version)?;
+    let record = store
+        .get_version(org, id, &version_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Version"))?;
+    let chatbot: Chatbot = serde_json::from_value(record.snapshot).map_err(|e| {
+        ApiError::internal(format!(
+            "version {version_id} has an unreadable snapshot: {e}"
+        ))
+    })?;
+    Ok(VersionDetail {
+        id: record.id,
+        created_at: record.created_at,
+        chatbot,
+    })
+}
+
+/// The chatbot as it was at one of its versions (snapshots hold the masked provider key).
+pub async fn get_version(
+    store: &DynStore,
+    org: &str,
+    id: &str,
+    raw_version: &str,
+) -> ApiResult<VersionDetail> {
+    get(store, org, id).await?;
+    version(store, org, id, raw_version).await
+}
+
+/// Puts a version's settings back as a new version. The avatar stays the current one: a
+/// replaced avatar's file is deleted, so an old URL may point at nothing. The provider key
+/// stays too: snapshots hold only its masked form.
+pub async fn restore_version(
+    store: &DynStore,
+    org: &str,
+    id: &str,
+    raw_version: &str,
+    if_match: &IfMatch,
+) -> ApiResult<Chatbot> {
+    get(store, org, id).await?;
+    let old = version(store, org, id, raw_version).await?.chatbot;
+    let record = modify(store, org, id, if_match, |current| {
+        let mut next = current.clone();
+        next.name = old.name.clone();
+        next.description = old.description.clone();
+        next.is_public = old.is_public;
+        next.active = old.active;
+        next.personality_config = old.personality_config.clone();
+        next.settings = Settings {
+            avatar: current.settings.avatar.clone(),
+            ..old.settings.clone()
+        };
+        next.voice_widget_config = old.voice_widget_config.clone();
+        next.language = old
+            .chat_widget_config
+            .as_ref()
+            .map_or_else(|| defaults::LANGUAGE.into(), |c| c.language.clone());
+        // The rules may have tightened since that version was saved.
+        validated(typed::<CreateChatbot>(editable(&next))?)?;
+        if let Some(voice) = &next.voice_widget_config {
+            validated(voice.clone())?;
+        }
+        validated(ChatWidgetUpdate {
+            language: Some(next.language.clone()),
+            ..Default::default()
+        })?;
+        Ok(next)
+    })
+    .await?;
+    Ok(to_api(&record))
 }
 
 #[cfg(test)]
@@ -418,6 +638,46 @@ mod tests {
         assert_eq!(mask_key("abcdefghijklmnop9876"), "…9876");
         assert_eq!(mask_key("sk-short"), "sk-…");
         assert!(!mask_key("sk-proj-abcdefghijklmnop1234").contains("abcdefgh"));
+    }
+
+    #[test]
+    fn changed_paths_are_the_differing_leaves_without_bookkeeping() {
+        let before = json!({
+            "name": "Bot",
+            "version_id": "v1",
+            "updated_at": "t1",
+            "settings": {"model": "m", "snippet": {"primaryColor": "#000", "logo": ""}},
+            "voice_widget_config": null,
+            "chat_widget_config": {"primaryColor": "#000", "language": "auto"},
+            "personality_config": {"tone": "Calm"}
+        });
+        let after = json!({
+            "name": "Bot",
+            "version_id": "v2",
+            "updated_at": "t2",
+            "settings": {"model": "m", "avatar": "/uploads/a.png", "snippet": {"primaryColor": "#fff", "logo": ""}},
+            "voice_widget_config": {"model": {"temperature": 0.4}},
+            "chat_widget_config": {"primaryColor": "#fff", "language": "ko"},
+            "personality_config": {}
+        });
+        assert_eq!(
+            changed_paths(&before, &after),
+            [
+                "chat_widget_config.language",
+                "personality_config.tone",
+                "settings.avatar",
+                "settings.snippet.primaryColor",
+                "voice_widget_config.model.temperature",
+            ]
+        );
+        assert!(changed_paths(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn an_array_or_a_value_that_becomes_an_object_is_one_change() {
+        let before = json!({"allowed": ["a"], "x": 1});
+        let after = json!({"allowed": ["a", "b"], "x": {"y": 1}});
+        assert_eq!(changed_paths(&before, &after), ["allowed", "x"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 
-use super::store::{ChatbotRecord, ChatbotStore, NewVersion};
+use super::store::{ChatbotRecord, ChatbotStore, NewVersion, VersionListing, VersionRecord};
 use crate::store::sqlite::{is_unique_violation, SqliteStore};
 use crate::store::{StoreError, StoreResult};
 
@@ -28,6 +28,11 @@ struct Row {
 
 fn parse_json<T: DeserializeOwned>(column: &str, text: &str) -> StoreResult<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("chatbot.{column}: {e}")))
+}
+
+fn parse_changed(text: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("chatbot_version.changed: {e}")))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -105,6 +110,7 @@ impl ChatbotStore for SqliteStore {
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
         let snapshot = version.snapshot.to_string();
+        let changed = to_json(&version.changed);
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query!(
             "insert into chatbot (id, organization_id, name, slug, description, is_public, active,
@@ -137,10 +143,12 @@ impl ChatbotStore for SqliteStore {
             other => other?,
         };
         sqlx::query!(
-            "insert into chatbot_version (id, chatbot_id, snapshot, created_at) values (?, ?, ?, ?)",
+            "insert into chatbot_version (id, chatbot_id, snapshot, changed, created_at)
+             values (?, ?, ?, ?, ?)",
             version.id,
             c.id,
             snapshot,
+            changed,
             version.created_at
         )
         .execute(&mut *tx)
@@ -154,6 +162,7 @@ impl ChatbotStore for SqliteStore {
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
         let snapshot = version.snapshot.to_string();
+        let changed = to_json(&version.changed);
         let mut tx = self.pool.begin().await?;
         let updated = sqlx::query!(
             "update chatbot set name = ?, description = ?, is_public = ?, active = ?,
@@ -181,10 +190,12 @@ impl ChatbotStore for SqliteStore {
             return Ok(false);
         }
         sqlx::query!(
-            "insert into chatbot_version (id, chatbot_id, snapshot, created_at) values (?, ?, ?, ?)",
+            "insert into chatbot_version (id, chatbot_id, snapshot, changed, created_at)
+             values (?, ?, ?, ?, ?)",
             version.id,
             c.id,
             snapshot,
+            changed,
             version.created_at
         )
         .execute(&mut *tx)
@@ -213,5 +224,77 @@ impl ChatbotStore for SqliteStore {
         .fetch_one(&self.pool)
         .await?;
         Ok(n)
+    }
+
+    async fn list_versions(
+        &self,
+        organization_id: &str,
+        chatbot_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<VersionListing>, u64)> {
+        let total = sqlx::query_scalar!(
+            r#"select count(*) as "n!: i64"
+               from chatbot_version v join chatbot c on c.id = v.chatbot_id
+               where c.organization_id = ? and v.chatbot_id = ?"#,
+            organization_id,
+            chatbot_id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        // Two versions can share a microsecond; the insertion order (rowid) breaks the tie.
+        let rows = sqlx::query!(
+            r#"select v.id as "id!", v.changed, v.created_at
+               from chatbot_version v join chatbot c on c.id = v.chatbot_id
+               where c.organization_id = ? and v.chatbot_id = ?
+               order by v.created_at desc, v.rowid desc
+               limit ? offset ?"#,
+            organization_id,
+            chatbot_id,
+            limit,
+            offset
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let versions = rows
+            .into_iter()
+            .map(|row| {
+                Ok(VersionListing {
+                    changed: parse_changed(&row.changed)?,
+                    id: row.id,
+                    created_at: row.created_at,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((versions, u64::try_from(total).unwrap_or_default()))
+    }
+
+    async fn get_version(
+        &self,
+        organization_id: &str,
+        chatbot_id: &str,
+        version_id: &str,
+    ) -> StoreResult<Option<VersionRecord>> {
+        let row = sqlx::query!(
+            r#"select v.id as "id!", v.chatbot_id, v.snapshot, v.changed, v.created_at
+               from chatbot_version v join chatbot c on c.id = v.chatbot_id
+               where c.organization_id = ? and v.chatbot_id = ? and v.id = ?"#,
+            organization_id,
+            chatbot_id,
+            version_id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(VersionRecord {
+                snapshot: serde_json::from_str(&row.snapshot)
+                    .map_err(|e| StoreError::Corrupt(format!("chatbot_version.snapshot: {e}")))?,
+                changed: parse_changed(&row.changed)?,
+                id: row.id,
+                chatbot_id: row.chatbot_id,
+                created_at: row.created_at,
+            })
+        })
+        .transpose()
     }
 }

@@ -32,6 +32,26 @@ pub struct ChatbotRecord {
 pub struct NewVersion {
     pub id: String,
     pub snapshot: serde_json::Value,
+    /// The leaf paths that differ from the previous version (empty for the first).
+    pub changed: Vec<String>,
+    pub created_at: String,
+}
+
+/// A recorded version: the chatbot as the API showed it right after that change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionRecord {
+    pub id: String,
+    pub chatbot_id: String,
+    pub snapshot: serde_json::Value,
+    pub changed: Vec<String>,
+    pub created_at: String,
+}
+
+/// A version as the history lists it, without its snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionListing {
+    pub id: String,
+    pub changed: Vec<String>,
     pub created_at: String,
 }
 
@@ -63,4 +83,20 @@ pub trait ChatbotStore {
     async fn delete_chatbot(&self, organization_id: &str, id: &str) -> StoreResult<bool>;
     /// How many versions the chatbot has (for tests and the console's history).
     async fn count_versions(&self, chatbot_id: &str) -> StoreResult<i64>;
+    /// One page of the versions of the organization's chatbot, newest first, and how many it
+    /// has in all.
+    async fn list_versions(
+        &self,
+        organization_id: &str,
+        chatbot_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<VersionListing>, u64)>;
+    /// One version of the organization's chatbot.
+    async fn get_version(
+        &self,
+        organization_id: &str,
+        chatbot_id: &str,
+        version_id: &str,
+    ) -> StoreResult<Option<VersionRecord>>;
 }

@@ -34,23 +34,27 @@ impl OrgStore for SqliteStore {
     async fn insert_api_key(&self, key: &NewApiKey) -> StoreResult<()> {
         let purpose = key.purpose.as_str();
         sqlx::query!(
-            "insert into api_key (id, organization_id, prefix, digest, created_at, purpose) values (?, ?, ?, ?, ?, ?)",
+            "insert into api_key (id, organization_id, prefix, digest, created_at, purpose, expires_at)
+             values (?, ?, ?, ?, ?, ?, ?)",
             key.id,
             key.organization_id,
             key.prefix,
             key.digest,
             key.created_at,
-            purpose
+            purpose,
+            key.expires_at
         )
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    async fn organization_for_key(&self, digest: &str) -> StoreResult<Option<String>> {
+    async fn organization_for_key(&self, digest: &str, now: &str) -> StoreResult<Option<String>> {
         let org = sqlx::query_scalar!(
-            "select organization_id from api_key where digest = ? and revoked_at is null",
-            digest
+            "select organization_id from api_key
+             where digest = ? and revoked_at is null and (expires_at is null or expires_at > ?)",
+            digest,
+            now
         )
         .fetch_optional(&self.pool)
         .await?;
@@ -72,10 +76,32 @@ impl OrgStore for SqliteStore {
         Ok(keys)
     }
 
-    async fn delete_console_keys(&self) -> StoreResult<u64> {
-        let deleted = sqlx::query!("delete from api_key where purpose = 'console'")
-            .execute(&self.pool)
-            .await?;
+    async fn renew_console_key(
+        &self,
+        digest: &str,
+        now: &str,
+        expires_at: &str,
+    ) -> StoreResult<bool> {
+        let renewed = sqlx::query!(
+            "update api_key set expires_at = ?
+             where digest = ? and purpose = 'console' and revoked_at is null and expires_at > ?",
+            expires_at,
+            digest,
+            now
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(renewed.rows_affected() > 0)
+    }
+
+    async fn delete_expired_console_keys(&self, now: &str) -> StoreResult<u64> {
+        let deleted = sqlx::query!(
+            "delete from api_key
+             where purpose = 'console' and (expires_at is null or expires_at <= ?)",
+            now
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(deleted.rows_affected())
     }
 

@@ -35,6 +35,8 @@ pub struct NewApiKey {
     pub prefix: String,
     pub digest: String,
     pub created_at: String,
+    /// Console keys only: after this the key is refused unless renewed before.
+    pub expires_at: Option<String>,
 }
 
 /// A key as lists show it: never the secret, never the digest.
@@ -52,11 +54,21 @@ pub struct ApiKeyInfo {
 pub trait OrgStore {
     async fn find_or_create_organization(&self, name: &str) -> StoreResult<Organization>;
     async fn insert_api_key(&self, key: &NewApiKey) -> StoreResult<()>;
-    /// The organization id of the active key with this digest.
-    async fn organization_for_key(&self, digest: &str) -> StoreResult<Option<String>>;
+    /// The organization id of the key with this digest, unless it is revoked or expired at
+    /// `now`.
+    async fn organization_for_key(&self, digest: &str, now: &str) -> StoreResult<Option<String>>;
     /// `api` keys, oldest first, optionally of one organization (by name).
     async fn list_api_keys(&self, organization_name: Option<&str>) -> StoreResult<Vec<ApiKeyInfo>>;
     async fn revoke_api_key(&self, id: &str, revoked_at: &str) -> StoreResult<()>;
-    /// Removes console keys: those of a stopped server, whose secrets are gone with it.
-    async fn delete_console_keys(&self) -> StoreResult<u64>;
+    /// Moves the expiry of the console key with this digest to `expires_at`, if it has not
+    /// expired at `now`. False when the key is gone or already expired.
+    async fn renew_console_key(
+        &self,
+        digest: &str,
+        now: &str,
+        expires_at: &str,
+    ) -> StoreResult<bool>;
+    /// Removes the console keys expired at `now`: those of servers that stopped renewing them,
+    /// whose secrets are gone with them.
+    async fn delete_expired_console_keys(&self, now: &str) -> StoreResult<u64>;
 }

@@ -21,14 +21,9 @@ pub struct UserWithHash {
     pub password_hash: String,
 }
 
-/// Who a session belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionUser {
-    pub user_id: String,
-    pub email: String,
-    pub organization_id: String,
-    pub organization_name: String,
-}
+/// Who a session belongs to: the console's own type, so a session found here is handed to the
+/// console's server functions as it is.
+pub use app::backend::SessionUser;
 
 #[async_trait]
 pub trait UserStore {

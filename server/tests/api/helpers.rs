@@ -1,22 +1,26 @@
-use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
 
+use leptos::server_fn::ServerFn;
 use okchat::{Chatbot, Client, ClientError, CreateChatbot};
 use serde_json::Value;
 use server::config::Config;
+use server::console::Console;
 use server::startup::Application;
 use server::state::AppState;
+use server::users;
 use tempfile::TempDir;
 
 pub struct TestApp {
-    #[allow(dead_code)]
-    pub addr: SocketAddr,
     pub base_url: String,
     pub key: String,
     /// The `okchat` client with this app's first organization key.
     pub client: Client,
     pub http: reqwest::Client,
     pub state: AppState,
-    pub data_dir: TempDir,
+    pub console: Arc<Console>,
+    /// Shared by the replicas of this app.
+    pub data_dir: Arc<TempDir>,
 }
 
 /// A fixture file of the contract crate (`tests/fixtures/` at the workspace root).
@@ -27,31 +31,36 @@ pub fn fixture(name: &str) -> Value {
 }
 
 pub async fn spawn_app() -> TestApp {
+    start(Arc::new(tempfile::tempdir().expect("temp dir"))).await
+}
+
+/// A server on `data_dir`'s database, running until the test ends.
+async fn start(data_dir: Arc<TempDir>) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init();
     }
-    let data_dir = tempfile::tempdir().expect("temp dir");
+    let path: &Path = data_dir.path();
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data_dir.path().to_owned(),
-        database_url: Config::default_database_url(data_dir.path()),
+        data_dir: path.to_owned(),
+        database_url: Config::default_database_url(path),
         public_url: None,
         site_root: "target/site".into(),
         backend: None,
     };
     let app = Application::build(config).await.expect("app builds");
-    let addr = app.local_addr();
+    let base_url = format!("http://{}", app.local_addr());
     let state = app.state().clone();
+    let console = app.console();
     tokio::spawn(app.run_until_stopped());
-    let base_url = format!("http://{addr}");
     let key = issue_key(&state, "acme").await;
     TestApp {
-        addr,
         client: Client::new(&base_url, &key),
         base_url,
         key,
         http: reqwest::Client::new(),
         state,
+        console,
         data_dir,
     }
 }
@@ -66,6 +75,38 @@ pub async fn issue_key(state: &AppState, org: &str) -> String {
 }
 
 impl TestApp {
+    /// A second instance of the server on this one's database, as a replica behind a load
+    /// balancer would be.
+    pub async fn replica(&self) -> TestApp {
+        start(self.data_dir.clone()).await
+    }
+
+    /// Creates a console user in `org` and signs them in; answers the `cookie` header.
+    pub async fn session_cookie(&self, org: &str, email: &str) -> String {
+        users::create_user(&self.state.store, org, email, "correct horse")
+            .await
+            .unwrap();
+        let token = users::sign_in(&self.state.store, email, "correct horse")
+            .await
+            .unwrap()
+            .unwrap()
+            .token;
+        format!("chatdeck_session={token}")
+    }
+
+    /// The status of the console's List Chatbots server function for `cookie`.
+    pub async fn list_status(&self, cookie: &str) -> u16 {
+        self.http
+            .post(self.url(app::chatbots::server_fns::ListChatbots::PATH))
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
     /// A client for another organization of the same server.
     pub async fn client_for(&self, org: &str) -> Client {
         Client::new(&self.base_url, issue_key(&self.state, org).await)

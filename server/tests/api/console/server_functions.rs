@@ -4,25 +4,12 @@
 use app::auth::{SignIn, SignOut};
 use app::chatbots::schema::{initial_values, values_of, Values};
 use app::chatbots::server_fns::{
-    ChatbotSummary, CreateChatbot, ListChatbots, Saved, UpdateChatbot, UploadAvatar,
+    ChatbotSummary, CreateChatbot, GetChatbot, ListChatbots, Saved, UpdateChatbot, UploadAvatar,
 };
 use app::error::AppError;
 use leptos::server_fn::ServerFn;
-use server::users;
 
 use crate::helpers::{spawn_app, TestApp};
-
-async fn session_cookie(app: &TestApp, org: &str, email: &str) -> String {
-    users::create_user(&app.state.store, org, email, "correct horse")
-        .await
-        .unwrap();
-    let token = users::sign_in(&app.state.store, email, "correct horse")
-        .await
-        .unwrap()
-        .unwrap()
-        .token;
-    format!("chatdeck_session={token}")
-}
 
 #[tokio::test]
 async fn list_chatbots_proxies_to_the_api_for_the_signed_in_organization_only() {
@@ -36,7 +23,7 @@ async fn list_chatbots_proxies_to_the_api_for_the_signed_in_organization_only() 
         })
         .await
         .unwrap();
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
 
     let response = app
         .http
@@ -105,25 +92,13 @@ async fn a_failed_plain_form_post_goes_back_to_its_page() {
     assert!(location.starts_with(&app.url("/login")), "{location}");
 }
 
-async fn list_status(app: &TestApp, cookie: &str) -> u16 {
-    app.http
-        .post(app.url(ListChatbots::PATH))
-        .header("cookie", cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
 #[tokio::test]
 async fn signing_out_ends_a_recently_checked_session_at_once() {
     let app = spawn_app().await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     // Checked twice: the second check is answered from the session cache.
-    assert_eq!(list_status(&app, &cookie).await, 200);
-    assert_eq!(list_status(&app, &cookie).await, 200);
+    assert_eq!(app.list_status(&cookie).await, 200);
+    assert_eq!(app.list_status(&cookie).await, 200);
     let response = app
         .http
         .post(app.url(SignOut::PATH))
@@ -134,7 +109,7 @@ async fn signing_out_ends_a_recently_checked_session_at_once() {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(
-        list_status(&app, &cookie).await,
+        app.list_status(&cookie).await,
         401,
         "the old cookie is dead"
     );
@@ -178,7 +153,7 @@ async fn post_save(
 async fn update_chatbot_saves_the_language_and_voice_agent_and_refuses_bad_input_whole() {
     let app = spawn_app().await;
     let bot = app.create("Ours").await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     let changes = [
         ("model", "gpt-4o"),
         ("language", "ko"),
@@ -234,7 +209,7 @@ async fn update_chatbot_saves_the_language_and_voice_agent_and_refuses_bad_input
 async fn a_save_of_one_field_is_one_patch_and_one_version() {
     let app = spawn_app().await;
     let bot = app.create("Ours").await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     let versions = app.versions(&bot.id).await;
     let (status, body) = post_save(&app, &cookie, &bot, &[("slogan", "Ask away")], false).await;
     assert_eq!(status, 200, "{body}");
@@ -257,8 +232,8 @@ async fn a_save_of_one_field_is_one_patch_and_one_version() {
 async fn two_people_saving_different_fields_both_keep_their_changes() {
     let app = spawn_app().await;
     let bot = app.create("Ours").await;
-    let ada = session_cookie(&app, "acme", "ada@acme.example").await;
-    let bob = session_cookie(&app, "acme", "bob@acme.example").await;
+    let ada = app.session_cookie("acme", "ada@acme.example").await;
+    let bob = app.session_cookie("acme", "bob@acme.example").await;
     // Both pages loaded the same version; Ada saves first.
     let (status, body) = post_save(&app, &ada, &bot, &[("name", "Renamed by Ada")], false).await;
     assert_eq!(status, 200, "{body}");
@@ -278,8 +253,8 @@ async fn two_people_saving_different_fields_both_keep_their_changes() {
 async fn two_people_saving_the_same_field_are_told_and_the_second_may_overwrite() {
     let app = spawn_app().await;
     let bot = app.create("Ours").await;
-    let ada = session_cookie(&app, "acme", "ada@acme.example").await;
-    let bob = session_cookie(&app, "acme", "bob@acme.example").await;
+    let ada = app.session_cookie("acme", "ada@acme.example").await;
+    let bob = app.session_cookie("acme", "bob@acme.example").await;
     let (status, _) = post_save(&app, &ada, &bot, &[("slogan", "Ada's")], false).await;
     assert_eq!(status, 200);
     let versions = app.versions(&bot.id).await;
@@ -309,7 +284,7 @@ async fn two_people_saving_the_same_field_are_told_and_the_second_may_overwrite(
 async fn a_form_posted_before_hydration_saves_only_what_differs_from_the_stored_chatbot() {
     let app = spawn_app().await;
     let bot = app.create("Ours").await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     // Someone else changes the name after this page loaded.
     app.client
         .update_chatbot(
@@ -369,7 +344,7 @@ async fn upload_avatar_proxies_the_image_and_refuses_what_is_not_one() {
     ];
     let app = spawn_app().await;
     let bot = app.create("Ours").await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     let upload = |bytes: &'static [u8], cookie: Option<String>| {
         let form = reqwest::multipart::Form::new()
             .text("id", bot.id.clone())
@@ -413,7 +388,7 @@ async fn upload_avatar_proxies_the_image_and_refuses_what_is_not_one() {
 #[tokio::test]
 async fn create_chatbot_sets_the_language_and_voice_agent_it_was_given() {
     let app = spawn_app().await;
-    let cookie = session_cookie(&app, "acme", "ada@acme.example").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
     let mut form = initial_values();
     form.insert("name".into(), "Polyglot".into());
     form.insert("language".into(), "de".into());
@@ -441,4 +416,73 @@ async fn create_chatbot_sets_the_language_and_voice_agent_it_was_given() {
         saved["voice_widget_config"]["vad"]["silence_duration_ms"],
         1200
     );
+}
+
+#[tokio::test]
+async fn the_embed_snippet_points_at_the_public_origin_the_request_came_through() {
+    let app = spawn_app().await;
+    let bot = app.create("Ours").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
+    for (proto, expected) in [
+        ("https", "https://console.example/widget.js"),
+        ("gopher", "http://console.example/widget.js"),
+    ] {
+        let response = app
+            .http
+            .post(app.url(GetChatbot::PATH))
+            .header("cookie", &cookie)
+            .header("host", "console.example")
+            .header("x-forwarded-proto", proto)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("id={}", bot.id))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let data: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(data["script_url"], expected, "X-Forwarded-Proto: {proto}");
+    }
+}
+
+async fn page_status(app: &TestApp, cookie: &str) -> u16 {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    http.get(app.url("/chatbots"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn pages_and_server_functions_share_one_session_check() {
+    let app = spawn_app().await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
+    assert_eq!(page_status(&app, &cookie).await, 200);
+    // Deleted behind the console's back (another replica signed it out): both the page guard
+    // and the server functions still trust the check they share, for its short lifetime.
+    let token = cookie.trim_start_matches("chatdeck_session=");
+    server::users::sign_out(&app.state.store, token)
+        .await
+        .unwrap();
+    assert_eq!(page_status(&app, &cookie).await, 200);
+    assert_eq!(app.list_status(&cookie).await, 200);
+    // Signing out through the console ends it for both at once.
+    let cookie = app.session_cookie("acme", "bob@acme.example").await;
+    assert_eq!(page_status(&app, &cookie).await, 200);
+    let response = app
+        .http
+        .post(app.url(SignOut::PATH))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(page_status(&app, &cookie).await, 303);
+    assert_eq!(app.list_status(&cookie).await, 401);
 }

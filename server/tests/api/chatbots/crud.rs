@@ -654,25 +654,6 @@ async fn delete_removes_the_chatbot_and_everything_it_owns() {
 }
 
 #[tokio::test]
-async fn unknown_api_paths_and_methods_answer_json_errors() {
-    let app = spawn_app().await;
-    let (status, body) = app
-        .send_raw(Method::GET, "/api/external/nothing-here", "")
-        .await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (404, Some("not_found"))
-    );
-    let (status, body) = app
-        .send_raw(Method::PUT, "/api/external/chatbots", "{}")
-        .await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (405, Some("method_not_allowed"))
-    );
-}
-
-#[tokio::test]
 async fn an_oversized_json_body_is_413() {
     let app = spawn_app().await;
     let body = json!({"name": "big", "settings": {"prompt": "p".repeat(3 * 1024 * 1024)}});

@@ -2,7 +2,7 @@ use std::process::Command;
 
 use okchat::Client;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{assert_api_error, spawn_app};
 
 fn chatdeck(args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_chatdeck"))
@@ -41,8 +41,7 @@ async fn api_key_create_prints_the_key_alone_on_the_last_line_and_works_against_
 
     let (ok, _, stderr) = chatdeck(&["api-key", "revoke", &key[..8], "--data-dir", dir]);
     assert!(ok, "{stderr}");
-    let error = client.get_chatbots().await.unwrap_err();
-    assert_eq!(error.status(), Some(401));
+    assert_api_error(client.get_chatbots().await, 401, "unauthorized");
     let (_, listing, _) = chatdeck(&["api-key", "list", "--org", "initech", "--data-dir", dir]);
     assert!(listing.contains("revoked"), "{listing}");
 }
@@ -57,8 +56,11 @@ async fn revoking_an_unknown_key_fails_with_a_message() {
         "--data-dir",
         dir.path().to_str().unwrap(),
     ]);
-    assert!(!ok);
-    assert!(stderr.contains("no API key"), "{stderr}");
+    assert!(!ok, "revoking nothing is a failure");
+    assert!(
+        stderr.contains("no API key has the id or prefix \"deadbeef\""),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]

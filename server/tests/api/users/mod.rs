@@ -1,0 +1,4 @@
+//! Console users: accounts and sign-in sessions.
+
+mod accounts;
+mod sessions;
