@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION=0.3.10
+# Formats the console's view! macros; the test command checks it like `cargo fmt`.
+LEPTOSFMT_VERSION=0.1.33
 # Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml: the CLI refuses other versions' output.
 WASM_BINDGEN_VERSION=0.2.130
 # Debian's binaryen is deliberately absent: its old wasm-opt breaks hydration; npm provides v132.
@@ -59,14 +61,22 @@ else
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+if leptosfmt --version 2>/dev/null | grep -qF "$LEPTOSFMT_VERSION"; then
+    step "leptosfmt $LEPTOSFMT_VERSION: present"
+else
+    step "leptosfmt $LEPTOSFMT_VERSION: installing"
+    cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked --force
+fi
+
 # npm's own record of what it installed: older than the lock file means the lock moved on.
 stamp=node_modules/.package-lock.json
 if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
     step "node_modules: up to date"
 else
-    step "node_modules: npm install"
-    # `npm ci` fails on the optional per-platform packages of tailwind and binaryen.
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error
+    step "node_modules: npm ci"
+    # The lock lists every platform's optional packages (tailwind's oxide, binaryen), so
+    # `npm ci` installs exactly it and never rewrites it.
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
     touch "$stamp"
 fi
 

@@ -56,11 +56,15 @@ pub fn Preview(#[prop(into)] look: Signal<WidgetLook>, shown: RwSignal<bool>) ->
         }
     };
     view! {
+        // Room below the form on narrow screens, so every field can scroll above the sheet.
+        <Show when=move || shown.get()>
+            <div class="h-[40vh] lg:hidden" aria-hidden="true"></div>
+        </Show>
         <aside
             id=PREVIEW_ID
             class=move || {
                 if shown.get() {
-                    "fixed inset-x-0 bottom-16 z-30 max-h-[60vh] overflow-y-auto rounded-t-2xl border-t border-slate-200 bg-slate-50 p-4 shadow-2xl dark:border-slate-800 dark:bg-slate-950 lg:sticky lg:inset-auto lg:top-20 lg:z-auto lg:max-h-none lg:self-start lg:overflow-visible lg:rounded-none lg:border-0 lg:bg-transparent lg:p-0 lg:shadow-none lg:dark:bg-transparent"
+                    "fixed inset-x-0 bottom-16 z-30 max-h-[40vh] overflow-y-auto rounded-t-2xl border-t border-slate-200 bg-slate-50 p-4 shadow-2xl dark:border-slate-800 dark:bg-slate-950 lg:sticky lg:inset-auto lg:top-20 lg:z-auto lg:max-h-none lg:self-start lg:overflow-visible lg:rounded-none lg:border-0 lg:bg-transparent lg:p-0 lg:shadow-none lg:dark:bg-transparent"
                 } else {
                     "hidden lg:sticky lg:top-20 lg:block lg:self-start"
                 }

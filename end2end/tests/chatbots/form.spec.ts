@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createChatbot, signIn } from "./auth";
+import { createChatbot, serverFnAnswer, serverFnCalls, signIn } from "../support/console";
 
 test("the preview follows typing before anything is saved", async ({ page }) => {
   await signIn(page, "/chatbots/new");
@@ -28,20 +28,30 @@ test("an invalid colour shows an inline error and saves nothing", async ({ page 
   await signIn(page, "/chatbots/new");
   const name = `Never saved ${Date.now().toString(36)}`;
   await page.getByLabel("Name", { exact: true }).fill(name);
+  const calls = serverFnCalls(page, "create_chatbot");
   await page.getByLabel("Primary color", { exact: true }).fill("#12345");
   await expect(page.getByTestId("error-primary_color")).toHaveText(/hex colour/);
   await page.getByRole("button", { name: "Create chatbot" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "need attention" })).toBeVisible();
   await expect(page).toHaveURL(/\/chatbots\/new$/);
+  expect(calls).toEqual([]);
   await page.goto("/chatbots");
   await expect(page.getByText(name)).toHaveCount(0);
 });
 
-test("a chatbot created through the form appears in the list", async ({ page }) => {
+test("a chatbot created through the form opens, and appears in the list", async ({ page }) => {
   await signIn(page, "/chatbots/new");
   const name = `Form bot ${Date.now().toString(36)}`;
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Secondary color", { exact: true }).fill("#0EA5E9");
+  const created = serverFnAnswer(page, "create_chatbot");
   await page.getByRole("button", { name: "Create chatbot" }).click();
+  expect((await created).status()).toBe(200);
+  await expect(page).toHaveURL(/\/chatbots\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("chatbot-title")).toHaveText(name);
+  await expect(page.getByRole("link", { name: "Settings" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByLabel("Secondary color", { exact: true })).toHaveValue("#0EA5E9");
+  await page.getByRole("link", { name: "Chatbots" }).first().click();
   await expect(page).toHaveURL(/\/chatbots$/);
   const row = page.getByTestId("chatbot-row").filter({ hasText: name });
   await expect(row).toBeVisible();
@@ -58,7 +68,9 @@ test("edits are saved, survive a reload, and are announced", async ({ page, requ
   await page.getByLabel("Primary color", { exact: true }).fill("#0F766E");
   await expect(page.getByTestId("unsaved")).toBeVisible();
   await expect(page.getByTestId("widget-header")).toHaveCSS("background-color", "rgb(15, 118, 110)");
+  const saved = serverFnAnswer(page, "update_chatbot");
   await page.getByRole("button", { name: "Save changes" }).click();
+  expect((await saved).status()).toBe(200);
   await expect(page.getByTestId("saved-toast")).toBeVisible();
   await expect(page.getByTestId("unsaved")).toHaveCount(0);
 
@@ -71,10 +83,15 @@ test("edits are saved, survive a reload, and are announced", async ({ page, requ
 test("an invalid edit is refused inline and changes nothing", async ({ page, request }) => {
   const bot = await createChatbot(request, { name: `Guarded ${Date.now().toString(36)}` });
   await signIn(page, `/chatbots/${bot.id}`);
+  const calls = serverFnCalls(page, "update_chatbot");
   await page.getByLabel("Logo URL", { exact: true }).fill("javascript:alert(1)");
   await expect(page.getByTestId("error-logo")).not.toBeEmpty();
   await page.getByRole("button", { name: "Save changes" }).click();
+  // Refused in the browser: the form says why, and nothing is sent.
+  await expect(page.getByTestId("unsaved")).toBeVisible();
   await expect(page.getByTestId("saved-toast")).toHaveCount(0);
+  expect(calls).toEqual([]);
+  page.on("dialog", (dialog) => dialog.accept());
   await page.reload();
   await expect(page.getByLabel("Logo URL", { exact: true })).toHaveValue("");
 });

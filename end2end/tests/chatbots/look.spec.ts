@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { createChatbot, signIn } from "./auth";
+import { createChatbot, signIn } from "../support/console";
 
 /** A computed background colour as [r, g, b] (Tailwind 4 colours compute to lab()). */
 async function background(locator: Locator): Promise<number[]> {
@@ -65,13 +65,13 @@ test("the console theme toggles to dark and stays dark after a reload", async ({
 // One scan per page and theme: an axe scan of the edit page takes seconds on these 2-core
 // machines, and five in one test once ran past the 30 s test timeout under load.
 for (const theme of ["light", "dark"] as const) {
-  for (const which of ["login", "list", "edit", "new"] as const) {
+  for (const which of ["login", "list", "edit", "new", "embed"] as const) {
     test(`the ${which} page has no serious accessibility violations (${theme})`, async ({ page, request }) => {
       await page.addInitScript((t) => localStorage.setItem("chatdeck-theme", t), theme);
       let path = "/chatbots";
-      if (which === "edit") {
+      if (which === "edit" || which === "embed") {
         const bot = await createChatbot(request, { name: `Accessible ${Date.now().toString(36)}` });
-        path = `/chatbots/${bot.id}`;
+        path = which === "edit" ? `/chatbots/${bot.id}` : `/chatbots/${bot.id}/embed`;
       } else if (which === "new") {
         path = "/chatbots/new";
       }
@@ -83,7 +83,11 @@ for (const theme of ["light", "dark"] as const) {
       }
       if (theme === "dark") await expect(page.locator("html")).toHaveClass(/dark/);
       else await expect(page.locator("html")).not.toHaveClass(/dark/);
-      if (which === "edit") await page.getByText("Voice agent", { exact: true }).click();
+      if (which === "edit") {
+        await page.getByText("Voice agent", { exact: true }).click();
+        await page.getByTestId("history").getByText("History", { exact: true }).click();
+        await expect(page.getByTestId("history-row")).toHaveCount(1);
+      }
       expect(await seriousViolations(page)).toEqual([]);
     });
   }
@@ -131,4 +135,39 @@ test("nothing moves when the pages hydrate (no layout shift)", async ({ page, re
     const shift = await page.evaluate(() => (window as any).__cls);
     expect(shift, `cumulative layout shift on ${path}`).toBeLessThan(0.01);
   }
+});
+
+test("on a phone the preview opens over the form while typing, and closes again", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Handheld ${Date.now().toString(36)}` });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await signIn(page, `/chatbots/${bot.id}`);
+  const preview = page.getByTestId("widget-preview");
+  const toggle = page.getByTestId("preview-toggle");
+  await expect(preview).toBeHidden();
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  // The save bar (and the toggle in it) stays in reach at the bottom of the screen.
+  const bar = await toggle.boundingBox();
+  expect(bar!.y + bar!.height).toBeLessThanOrEqual(800);
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  await expect(preview).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill("Typed on a phone");
+  await expect(preview.getByTestId("widget-header-text")).toHaveText("Typed on a phone");
+  await page.getByLabel("Name", { exact: true }).evaluate((el) => el.scrollIntoView({ block: "start" }));
+  const name = await page.getByLabel("Name", { exact: true }).boundingBox();
+  const sheet = await page.locator("#preview").boundingBox();
+  expect(name!.y + name!.height, "the field typed into stays above the sheet").toBeLessThanOrEqual(sheet!.y);
+  await toggle.click();
+  await expect(preview).toBeHidden();
+});
+
+test("on a wide screen the save bar stays in view on a long form", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Long ${Date.now().toString(36)}` });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await signIn(page, `/chatbots/${bot.id}`);
+  await page.getByLabel("Name", { exact: true }).fill("Changed at the top");
+  const save = page.getByRole("button", { name: "Save changes" });
+  const box = await save.boundingBox();
+  expect(box!.y + box!.height).toBeLessThanOrEqual(720);
+  await expect(page.getByTestId("unsaved")).toBeInViewport();
 });

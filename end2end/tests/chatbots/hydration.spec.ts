@@ -1,16 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { createChatbot, emptyOrgUser, signIn } from "./auth";
-
-/** Uncaught exceptions, console errors and warnings of `page` from now on (a failed
- * hydration shows here, and so does an island whose wasm function is missing). */
-function pageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") errors.push(message.text());
-  });
-  return errors;
-}
+import { expect, test } from "@playwright/test";
+import { createChatbot, emptyOrgUser, pageErrors, signIn } from "../support/console";
 
 test("the chatbot list is server-rendered, hydrates, and filters as you type", async ({
   page,
@@ -66,33 +55,6 @@ test("an organization without chatbots sees the empty state with a call to actio
     "href",
     "/chatbots/new",
   );
-});
-
-test("the console never ships the API key to the browser", async ({ page }) => {
-  const bodies: string[] = [];
-  page.on("response", async (response) => {
-    try {
-      bodies.push(await response.text());
-    } catch {
-      // redirects and aborted requests have no body
-    }
-  });
-  await signIn(page);
-  await page.reload();
-  await expect(page.getByRole("heading", { name: "Chatbots" })).toBeVisible();
-  const key = process.env.CHATDECK_E2E_API_KEY ?? "";
-  expect(key).toHaveLength(48);
-  for (const body of bodies) expect(body).not.toContain(key);
-});
-
-test("the stylesheet and favicon are served", async ({ request }) => {
-  const css = await request.get("/pkg/chatdeck.css");
-  expect(css.status()).toBe(200);
-  expect(await css.text()).toContain(".bg-indigo-600");
-
-  const icon = await request.get("/favicon.svg");
-  expect(icon.status()).toBe(200);
-  expect(icon.headers()["content-type"]).toContain("image/svg+xml");
 });
 
 test("the form pages hydrate without errors, loaded directly or reached in the browser", async ({

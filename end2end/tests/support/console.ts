@@ -49,3 +49,29 @@ export async function getChatbot(
   expect(response.status()).toBe(200);
   return (await response.json()).chatbot;
 }
+
+/** Uncaught exceptions, console errors and warnings of `page` from now on (a failed
+ * hydration shows here, and so does an island whose wasm function is missing). */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") errors.push(message.text());
+  });
+  return errors;
+}
+
+/** Waits for the next answer of the server function whose path contains `name` (the
+ * snake-case function name): an assertion about a save holds once its answer is in. */
+export function serverFnAnswer(page: Page, name: string) {
+  return page.waitForResponse((r) => r.url().includes("/api/") && r.url().includes(name) && r.request().method() === "POST");
+}
+
+/** The requests to the server function `name` from now on (to show that none was sent). */
+export function serverFnCalls(page: Page, name: string): string[] {
+  const calls: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/") && r.url().includes(name) && r.method() === "POST") calls.push(r.url());
+  });
+  return calls;
+}

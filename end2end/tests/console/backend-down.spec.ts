@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { admin } from "./auth";
+import { admin } from "../support/console";
 
 // scripts/e2e.sh starts a second console configured for a remote backend where nothing
 // listens (CHATDECK_DOWN_URL).

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { admin, signIn } from "./auth";
+import { admin, signIn } from "../support/console";
 
 test("a console page without a session redirects to the sign-in page", async ({ page }) => {
   await page.goto("/");
