@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing (scripts/setup.sh), then
-# formatting, clippy (warnings denied, per package, server and wasm targets), unit and HTTP tests
-# (cargo test per package: `ssr` and `hydrate` never together), and the Playwright browser tests
+# formatting (rustfmt, and leptosfmt for the view! macros), clippy (warnings denied, per
+# package, server and wasm targets), unit and HTTP tests (cargo test per package: `ssr` and
+# `hydrate` never together), and the Playwright browser tests
 # against the release build. Every step runs even if an earlier one failed; the last line is
 # `N passed, N failed`, counting each test and each lint step.
 set -uo pipefail
@@ -60,6 +61,7 @@ tests() {
 }
 
 check "cargo fmt --check" cargo fmt --all --check
+check "leptosfmt --check (view! macros)" leptosfmt --check app/src
 check "clippy okchat (wasm32)" cargo clippy -p okchat --target wasm32-unknown-unknown -- -D warnings
 check "clippy okchat + client" cargo clippy -p okchat --features client --all-targets -- -D warnings
 check "clippy server (ssr)" cargo clippy -p server --all-targets -- -D warnings

@@ -29,15 +29,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang="en">
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <script inner_html=THEME_SCRIPT></script>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
-                <MetaTags/>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true />
+                <MetaTags />
             </head>
             <body class="bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
-                <App/>
+                <App />
             </body>
         </html>
     }
@@ -66,23 +66,26 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/chatdeck.css"/>
-        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
-        <Title text="chatdeck"/>
+        <Stylesheet id="leptos" href="/pkg/chatdeck.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Title text="chatdeck" />
         <div id="console" class="flex min-h-screen flex-col">
             <Router>
-                <Header/>
+                <Header />
                 <main class="flex-1">
                     <Routes fallback=|| "Page not found.".into_view()>
-                        <Route path=StaticSegment("") view=|| view! { <Redirect path="/chatbots"/> }/>
-                        <auth::AuthRoutes/>
-                        <chatbots::ChatbotRoutes/>
+                        <Route
+                            path=StaticSegment("")
+                            view=|| view! { <Redirect path="/chatbots" /> }
+                        />
+                        <auth::AuthRoutes />
+                        <chatbots::ChatbotRoutes />
                     </Routes>
                 </main>
             </Router>
             // Last in the page, so hydrated last: the island script hydrates islands in
             // document order, waiting for each lazy island's chunk.
-            <HydratedMarker/>
+            <HydratedMarker />
         </div>
     }
 }

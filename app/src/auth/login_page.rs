@@ -34,8 +34,10 @@ fn credential(
 ) -> impl IntoView {
     view! {
         <div>
-            <label for=name class="block text-sm font-medium">{label}</label>
-            <input id=name name=name type=kind autocomplete=autocomplete required class=INPUT/>
+            <label for=name class="block text-sm font-medium">
+                {label}
+            </label>
+            <input id=name name=name type=kind autocomplete=autocomplete required class=INPUT />
         </div>
     }
 }
@@ -53,8 +55,8 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="mx-auto mt-16 w-full max-w-sm px-6">
             <h1 class="text-2xl font-semibold tracking-tight">"Sign in to chatdeck"</h1>
-            <crate::ui::frame::PreloadIsland island="login_form"/>
-            <LoginForm next error/>
+            <crate::ui::frame::PreloadIsland island="login_form" />
+            <LoginForm next error />
         </section>
     }
 }
@@ -70,8 +72,14 @@ fn LoginForm(next: String, error: Option<String>) -> impl IntoView {
         None => error.clone(),
     };
     view! {
-        <form action=SignIn::url() method="post" class="mt-6 space-y-4" aria-describedby="login-error" on:submit=dispatch_on_submit(action, sign_in_input)>
-            <input type="hidden" name="next" value=next/>
+        <form
+            action=SignIn::url()
+            method="post"
+            class="mt-6 space-y-4"
+            aria-describedby="login-error"
+            on:submit=dispatch_on_submit(action, sign_in_input)
+        >
+            <input type="hidden" name="next" value=next />
             {credential("email", "Email", "email", "username")}
             {credential("password", "Password", "password", "current-password")}
             <p id="login-error" role="alert" class="min-h-5 text-sm text-red-700 dark:text-red-400">

@@ -12,7 +12,7 @@ use crate::error::AppError;
 /// `/login`.
 #[component(transparent)]
 pub fn AuthRoutes() -> impl MatchNestedRoutes + Clone {
-    view! { <Route path=StaticSegment("login") view=login_page::LoginPage/> }.into_inner()
+    view! { <Route path=StaticSegment("login") view=login_page::LoginPage /> }.into_inner()
 }
 
 /// The signed-in person, as the browser may see them.

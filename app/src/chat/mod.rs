@@ -12,7 +12,14 @@ pub fn PlaygroundRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <Route
             path=StaticSegment("playground")
-            view=|| view! { <ComingSoon title="Playground" what="Chat with the bot as a visitor would, with the passages it was given and their scores under each answer."/> }
+            view=|| {
+                view! {
+                    <ComingSoon
+                        title="Playground"
+                        what="Chat with the bot as a visitor would, with the passages it was given and their scores under each answer."
+                    />
+                }
+            }
         />
     }
     .into_inner()

@@ -62,21 +62,47 @@ pub fn AvatarCard(id: String, avatar: RwSignal<Option<String>>) -> impl IntoView
     };
     let id = StoredValue::new(id);
     view! {
-        <section class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-labelledby="avatar-title">
-            <h2 id="avatar-title" class="font-semibold">"Avatar"</h2>
-            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">"Shown beside the chatbot's answers. PNG, JPEG, GIF or WebP, up to 2 MiB."</p>
+        <section
+            class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+            aria-labelledby="avatar-title"
+        >
+            <h2 id="avatar-title" class="font-semibold">
+                "Avatar"
+            </h2>
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                "Shown beside the chatbot's answers. PNG, JPEG, GIF or WebP, up to 2 MiB."
+            </p>
             <div class="mt-3 flex flex-wrap items-center gap-4">
                 {move || match avatar.get() {
-                    Some(src) => Either::Left(view! {
-                        <img src=src alt="Current avatar" class="h-16 w-16 rounded-full border border-slate-200 object-cover dark:border-slate-700" data-testid="avatar-image"/>
-                    }),
-                    None => Either::Right(view! {
-                        <span class="flex h-16 w-16 items-center justify-center rounded-full border border-dashed border-slate-300 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="avatar-empty">"None"</span>
-                    }),
-                }}
-                <form on:submit=|ev| ev.prevent_default()>
-                    <input type="hidden" name="id" value=id.get_value()/>
-                    <label for="avatar-file" class="block text-sm font-medium">"Avatar image"</label>
+                    Some(src) => {
+                        Either::Left(
+                            view! {
+                                <img
+                                    src=src
+                                    alt="Current avatar"
+                                    class="h-16 w-16 rounded-full border border-slate-200 object-cover dark:border-slate-700"
+                                    data-testid="avatar-image"
+                                />
+                            },
+                        )
+                    }
+                    None => {
+                        Either::Right(
+                            view! {
+                                <span
+                                    class="flex h-16 w-16 items-center justify-center rounded-full border border-dashed border-slate-300 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400"
+                                    data-testid="avatar-empty"
+                                >
+                                    "None"
+                                </span>
+                            },
+                        )
+                    }
+                }} <form on:submit=|ev| ev.prevent_default()>
+                    <input type="hidden" name="id" value=id.get_value() />
+                    <label for="avatar-file" class="block text-sm font-medium">
+                        "Avatar image"
+                    </label>
                     <input
                         id="avatar-file"
                         name="avatar"
@@ -85,11 +111,22 @@ pub fn AvatarCard(id: String, avatar: RwSignal<Option<String>>) -> impl IntoView
                         class="mt-1 block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-1.5 file:font-medium file:text-indigo-800 dark:file:bg-slate-800 dark:file:text-slate-100"
                         on:change=on_change
                     />
-                </form>
-                <Show when=move || avatar.get().is_some()>
-                    <form action=RemoveAvatar::url() method="post" on:submit=dispatch_on_submit(remove, move |_| Some(RemoveAvatar { id: id.get_value() }))>
-                        <input type="hidden" name="id" value=id.get_value()/>
-                        <button type="submit" class="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">"Remove avatar"</button>
+                </form> <Show when=move || avatar.get().is_some()>
+                    <form
+                        action=RemoveAvatar::url()
+                        method="post"
+                        on:submit=dispatch_on_submit(
+                            remove,
+                            move |_| Some(RemoveAvatar { id: id.get_value() }),
+                        )
+                    >
+                        <input type="hidden" name="id" value=id.get_value() />
+                        <button
+                            type="submit"
+                            class="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+                        >
+                            "Remove avatar"
+                        </button>
                     </form>
                 </Show>
             </div>

@@ -23,10 +23,10 @@ use crate::ui::submit::dispatch_on_submit;
 pub fn SettingsTab() -> impl IntoView {
     let chatbot = use_chatbot();
     view! {
-        <crate::ui::frame::PreloadIsland island="edit_form"/>
+        <crate::ui::frame::PreloadIsland island="edit_form" />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                chatbot.await.ok().map(|page| view! { <EditForm page/> })
+                chatbot.await.ok().map(|page| view! { <EditForm page /> })
             })}
         </Suspense>
     }
@@ -160,52 +160,95 @@ fn EditForm(page: ChatbotPage) -> impl IntoView {
                     action=UpdateChatbot::url()
                     method="post"
                     class="space-y-6"
-                    on:submit=dispatch_on_submit(update, move |_| errors.ready().then(|| send(false)))
+                    on:submit=dispatch_on_submit(
+                        update,
+                        move |_| errors.ready().then(|| send(false)),
+                    )
                 >
-                    <input type="hidden" name="id" value=id.get_value()/>
-                    <input type="hidden" name="version_id" value=version.get_untracked().unwrap_or_default()/>
-                    <DraftFields draft errors slug_locked=true/>
+                    <input type="hidden" name="id" value=id.get_value() />
+                    <input
+                        type="hidden"
+                        name="version_id"
+                        value=version.get_untracked().unwrap_or_default()
+                    />
+                    <DraftFields draft errors slug_locked=true />
                     <div class=BAR>
-                        <div role="status" aria-live="polite" class="flex min-h-6 flex-1 flex-wrap items-center gap-2">
+                        <div
+                            role="status"
+                            aria-live="polite"
+                            class="flex min-h-6 flex-1 flex-wrap items-center gap-2"
+                        >
                             <Show when=move || dirty.get()>
-                                <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900" data-testid="unsaved">
+                                <span
+                                    class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"
+                                    data-testid="unsaved"
+                                >
                                     "Unsaved changes"
                                 </span>
                             </Show>
                             <Show when=saved>
-                                <span class="rounded-md bg-emerald-100 px-3 py-1 text-sm font-medium text-emerald-900" data-testid="saved-toast">
+                                <span
+                                    class="rounded-md bg-emerald-100 px-3 py-1 text-sm font-medium text-emerald-900"
+                                    data-testid="saved-toast"
+                                >
                                     "Saved"
                                 </span>
                             </Show>
                             <Show when=move || update.pending().get()>
-                                <span class="text-sm text-slate-600 dark:text-slate-400">"Saving…"</span>
+                                <span class="text-sm text-slate-600 dark:text-slate-400">
+                                    "Saving…"
+                                </span>
                             </Show>
                         </div>
-                        <PreviewToggle shown=preview_shown/>
+                        <PreviewToggle shown=preview_shown />
                         <button type="submit" class=SUBMIT disabled=move || update.pending().get()>
                             "Save changes"
                         </button>
-                        <p role="alert" class="w-full text-sm text-red-700 empty:hidden dark:text-red-400" data-testid="save-error">
+                        <p
+                            role="alert"
+                            class="w-full text-sm text-red-700 empty:hidden dark:text-red-400"
+                            data-testid="save-error"
+                        >
                             {move || {
-                                if conflict().is_some() { None } else { banner_text(update.value().get()) }
+                                if conflict().is_some() {
+                                    None
+                                } else {
+                                    banner_text(update.value().get())
+                                }
                             }}
                         </p>
                         {move || {
                             conflict()
                                 .map(|fields| {
                                     view! {
-                                        <div role="alert" class="w-full rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100" data-testid="conflict">
-                                            <p class="font-medium">"This chatbot was changed elsewhere."</p>
+                                        <div
+                                            role="alert"
+                                            class="w-full rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+                                            data-testid="conflict"
+                                        >
+                                            <p class="font-medium">
+                                                "This chatbot was changed elsewhere."
+                                            </p>
                                             <p class="mt-1">
                                                 "Someone saved it since you opened this page, and changed "
                                                 {fields.join(", ")}
                                                 " too. Reload to see their version (your unsaved changes are lost), or overwrite it with yours."
                                             </p>
                                             <div class="mt-2 flex flex-wrap gap-2">
-                                                <a href="" class="rounded-md border border-amber-400 px-3 py-1 font-medium hover:bg-amber-100 dark:hover:bg-amber-900" on:click=move |_| deleting.set(true)>
+                                                <a
+                                                    href=""
+                                                    class="rounded-md border border-amber-400 px-3 py-1 font-medium hover:bg-amber-100 dark:hover:bg-amber-900"
+                                                    on:click=move |_| deleting.set(true)
+                                                >
                                                     "Reload"
                                                 </a>
-                                                <button type="button" class="rounded-md bg-amber-700 px-3 py-1 font-medium text-white hover:bg-amber-600" on:click=move |_| { update.dispatch(send(true)); }>
+                                                <button
+                                                    type="button"
+                                                    class="rounded-md bg-amber-700 px-3 py-1 font-medium text-white hover:bg-amber-600"
+                                                    on:click=move |_| {
+                                                        update.dispatch(send(true));
+                                                    }
+                                                >
                                                     "Overwrite with mine"
                                                 </button>
                                             </div>
@@ -215,10 +258,12 @@ fn EditForm(page: ChatbotPage) -> impl IntoView {
                         }}
                     </div>
                 </form>
-                <AvatarCard id=id.get_value() avatar=draft.avatar/>
-                <History id=id.get_value() current saves dirty on_restored=restored/>
+                <AvatarCard id=id.get_value() avatar=draft.avatar />
+                <History id=id.get_value() current saves dirty on_restored=restored />
                 <div class="rounded-lg border border-red-200 p-4 dark:border-red-900">
-                    <h2 class="font-semibold text-red-800 dark:text-red-300">"Delete this chatbot"</h2>
+                    <h2 class="font-semibold text-red-800 dark:text-red-300">
+                        "Delete this chatbot"
+                    </h2>
                     <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
                         "Its knowledge base, conversations and files are deleted too. This cannot be undone."
                     </p>
@@ -244,23 +289,32 @@ fn EditForm(page: ChatbotPage) -> impl IntoView {
                                 delete,
                                 move |_| {
                                     deleting.set(true);
-                                    Some(DeleteChatbot { id: id.get_value() })
+                                    Some(DeleteChatbot {
+                                        id: id.get_value(),
+                                    })
                                 },
                             )
                         >
-                            <input type="hidden" name="id" value=id.get_value()/>
+                            <input type="hidden" name="id" value=id.get_value() />
                             <span class="text-sm">"Delete it for good?"</span>
-                            <button type="submit" class="rounded-md bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-600">
+                            <button
+                                type="submit"
+                                class="rounded-md bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-600"
+                            >
                                 "Delete permanently"
                             </button>
-                            <button type="button" class="rounded-md border border-slate-300 px-4 py-2" on:click=move |_| confirming.set(false)>
+                            <button
+                                type="button"
+                                class="rounded-md border border-slate-300 px-4 py-2"
+                                on:click=move |_| confirming.set(false)
+                            >
                                 "Cancel"
                             </button>
                         </form>
                     </Show>
                 </div>
             </div>
-            <Preview look=draft.look() shown=preview_shown/>
+            <Preview look=draft.look() shown=preview_shown />
         </div>
     }
 }

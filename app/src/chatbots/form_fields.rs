@@ -40,23 +40,32 @@ fn control(
             />
         }),
         Kind::Long { rows, max } => EitherOf6::B(view! {
-            <Field field=key label=f.label value error hint placeholder rows=Some(rows) max_chars=Some(max)/>
+            <Field
+                field=key
+                label=f.label
+                value
+                error
+                hint
+                placeholder
+                rows=Some(rows)
+                max_chars=Some(max)
+            />
         }),
-        Kind::Color { contrast } => EitherOf6::C(view! {
-            <ColorField field=key label=f.label value error contrast placeholder/>
-        }),
+        Kind::Color { contrast } => EitherOf6::C(
+            view! { <ColorField field=key label=f.label value error contrast placeholder /> },
+        ),
         Kind::Number {
             min,
             max,
             step,
             default,
-        } => EitherOf6::D(view! {
-            <NumberField field=key label=f.label value error min max step default/>
-        }),
-        Kind::Select(options) => EitherOf6::E(view! {
-            <SelectField field=key label=f.label value error options/>
-        }),
-        Kind::Toggle => EitherOf6::F(view! { <Toggle field=key label=f.label value hint/> }),
+        } => EitherOf6::D(
+            view! { <NumberField field=key label=f.label value error min max step default /> },
+        ),
+        Kind::Select(options) => {
+            EitherOf6::E(view! { <SelectField field=key label=f.label value error options /> })
+        }
+        Kind::Toggle => EitherOf6::F(view! { <Toggle field=key label=f.label value hint /> }),
     }
 }
 
@@ -94,7 +103,7 @@ pub fn DraftFields(
             <div class=PAIR>{input("primary_color")} {input("secondary_color")}</div>
             {input("language")}
         </fieldset>
-        <VoiceSection draft errors/>
+        <VoiceSection draft errors />
     }
 }
 
@@ -113,7 +122,9 @@ fn VoiceSection(draft: Draft, errors: Errors) -> impl IntoView {
             open=any_set
             data-testid="voice-section"
         >
-            <summary class="cursor-pointer rounded-lg p-4 font-semibold sm:px-5">"Voice agent"</summary>
+            <summary class="cursor-pointer rounded-lg p-4 font-semibold sm:px-5">
+                "Voice agent"
+            </summary>
             <p class="px-4 pb-2 text-sm text-slate-600 sm:px-5 dark:text-slate-400">
                 "Optional. Empty fields use the voice widget's defaults."
             </p>

@@ -127,36 +127,51 @@ pub fn History(
         };
         view! {
             <li class="flex flex-wrap items-center gap-x-3 gap-y-1 py-2" data-testid="history-row">
-                <time class="w-40 shrink-0 text-sm text-slate-600 tabular-nums dark:text-slate-400" datetime=row.created_at.clone()>
+                <time
+                    class="w-40 shrink-0 text-sm text-slate-600 tabular-nums dark:text-slate-400"
+                    datetime=row.created_at.clone()
+                >
                     {short_timestamp(&row.created_at)}
                 </time>
                 <span class="min-w-0 flex-1 text-sm">{what}</span>
                 {if is_newest {
-                    Either::Left(view! {
-                        <span class="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-900">"Current"</span>
-                    })
+                    Either::Left(
+                        view! {
+                            <span class="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-900">
+                                "Current"
+                            </span>
+                        },
+                    )
                 } else {
-                    Either::Right(view! {
-                        <span class="flex gap-2">
-                            <button type="button" class=SMALL_BUTTON on:click=move |_| { compare.dispatch(version.get_value()); }>
-                                "Compare"
-                            </button>
-                            <button
-                                type="button"
-                                class=SMALL_BUTTON
-                                disabled=move || restore.pending().get()
-                                on:click=move |_| {
-                                    if dirty.get_untracked() {
-                                        confirming.set(Some(version.get_value()));
-                                    } else {
-                                        restore.dispatch(version.get_value());
+                    Either::Right(
+                        view! {
+                            <span class="flex gap-2">
+                                <button
+                                    type="button"
+                                    class=SMALL_BUTTON
+                                    on:click=move |_| {
+                                        compare.dispatch(version.get_value());
                                     }
-                                }
-                            >
-                                "Restore"
-                            </button>
-                        </span>
-                    })
+                                >
+                                    "Compare"
+                                </button>
+                                <button
+                                    type="button"
+                                    class=SMALL_BUTTON
+                                    disabled=move || restore.pending().get()
+                                    on:click=move |_| {
+                                        if dirty.get_untracked() {
+                                            confirming.set(Some(version.get_value()));
+                                        } else {
+                                            restore.dispatch(version.get_value());
+                                        }
+                                    }
+                                >
+                                    "Restore"
+                                </button>
+                            </span>
+                        },
+                    )
                 }}
             </li>
         }
@@ -173,10 +188,12 @@ pub fn History(
                     "Every save is kept. Restoring a version saves its settings again as the newest one."
                 </p>
                 <Show when=move || load.pending().get() && pages.read().is_empty()>
-                    <p class="mt-3 text-sm text-slate-600 dark:text-slate-400">"Loading history…"</p>
+                    <p class="mt-3 text-sm text-slate-600 dark:text-slate-400">
+                        "Loading history…"
+                    </p>
                 </Show>
                 <ol class="mt-2 divide-y divide-slate-200 dark:divide-slate-800">
-                    <For each=rows key=|r| r.id.clone() children=row/>
+                    <For each=rows key=|r| r.id.clone() children=row />
                 </ol>
                 <Show when=has_more>
                     <button
@@ -197,13 +214,26 @@ pub fn History(
                         .map(|version| {
                             let version = StoredValue::new(version);
                             view! {
-                                <div role="alert" class="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+                                <div
+                                    role="alert"
+                                    class="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+                                >
                                     <p>"Restoring replaces your unsaved changes in the form."</p>
                                     <div class="mt-2 flex gap-2">
-                                        <button type="button" class=SMALL_BUTTON on:click=move |_| { restore.dispatch(version.get_value()); }>
+                                        <button
+                                            type="button"
+                                            class=SMALL_BUTTON
+                                            on:click=move |_| {
+                                                restore.dispatch(version.get_value());
+                                            }
+                                        >
                                             "Restore anyway"
                                         </button>
-                                        <button type="button" class=SMALL_BUTTON on:click=move |_| confirming.set(None)>
+                                        <button
+                                            type="button"
+                                            class=SMALL_BUTTON
+                                            on:click=move |_| confirming.set(None)
+                                        >
                                             "Keep editing"
                                         </button>
                                     </div>
@@ -221,44 +251,66 @@ pub fn History(
                                 .unwrap_or_default();
                             view! {
                                 <div class="mt-4 overflow-x-auto" data-testid="history-compare">
-                                    <h3 class="text-sm font-semibold">{format!("The version of {when} beside the form now")}</h3>
+                                    <h3 class="text-sm font-semibold">
+                                        {format!("The version of {when} beside the form now")}
+                                    </h3>
                                     {if diffs.is_empty() {
-                                        Either::Left(view! {
-                                            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">"No difference in the form's fields."</p>
-                                        })
+                                        Either::Left(
+                                            view! {
+                                                <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                                                    "No difference in the form's fields."
+                                                </p>
+                                            },
+                                        )
                                     } else {
-                                        Either::Right(view! {
-                                            <table class="mt-2 w-full text-left text-sm">
-                                                <thead class="text-xs uppercase tracking-wide text-slate-600 dark:text-slate-400">
-                                                    <tr>
-                                                        <th scope="col" class="py-1 pr-3">"Field"</th>
-                                                        <th scope="col" class="py-1 pr-3">"That version"</th>
-                                                        <th scope="col" class="py-1">"Now"</th>
-                                                    </tr>
-                                                </thead>
-                                                <tbody>
-                                                    {diffs
-                                                        .into_iter()
-                                                        .map(|d| {
-                                                            let toggle = d.toggle;
-                                                            view! {
-                                                                <tr class="border-t border-slate-200 align-top dark:border-slate-800">
-                                                                    <th scope="row" class="py-1 pr-3 font-medium">{d.label}</th>
-                                                                    <td class="max-w-xs py-1 pr-3 break-words">{shown(&d.then, toggle)}</td>
-                                                                    <td class="max-w-xs py-1 break-words">{shown(&d.now, toggle)}</td>
-                                                                </tr>
-                                                            }
-                                                        })
-                                                        .collect_view()}
-                                                </tbody>
-                                            </table>
-                                        })
+                                        Either::Right(
+                                            view! {
+                                                <table class="mt-2 w-full text-left text-sm">
+                                                    <thead class="text-xs uppercase tracking-wide text-slate-600 dark:text-slate-400">
+                                                        <tr>
+                                                            <th scope="col" class="py-1 pr-3">
+                                                                "Field"
+                                                            </th>
+                                                            <th scope="col" class="py-1 pr-3">
+                                                                "That version"
+                                                            </th>
+                                                            <th scope="col" class="py-1">
+                                                                "Now"
+                                                            </th>
+                                                        </tr>
+                                                    </thead>
+                                                    <tbody>
+                                                        {diffs
+                                                            .into_iter()
+                                                            .map(|d| {
+                                                                let toggle = d.toggle;
+                                                                view! {
+                                                                    <tr class="border-t border-slate-200 align-top dark:border-slate-800">
+                                                                        <th scope="row" class="py-1 pr-3 font-medium">
+                                                                            {d.label}
+                                                                        </th>
+                                                                        <td class="max-w-xs py-1 pr-3 break-words">
+                                                                            {shown(&d.then, toggle)}
+                                                                        </td>
+                                                                        <td class="max-w-xs py-1 break-words">
+                                                                            {shown(&d.now, toggle)}
+                                                                        </td>
+                                                                    </tr>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </tbody>
+                                                </table>
+                                            },
+                                        )
                                     }}
                                 </div>
                             }
                         })
                 }}
-                <p role="alert" class="mt-2 text-sm text-red-700 empty:hidden dark:text-red-400">{error}</p>
+                <p role="alert" class="mt-2 text-sm text-red-700 empty:hidden dark:text-red-400">
+                    {error}
+                </p>
             </div>
         </details>
     }

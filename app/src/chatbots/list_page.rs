@@ -44,11 +44,16 @@ fn ChatbotRow(bot: ChatbotSummary) -> impl IntoView {
     view! {
         <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="chatbot-row">
             <td class="px-4 py-3">
-                <a href=format!("/chatbots/{}", bot.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                <a
+                    href=format!("/chatbots/{}", bot.id)
+                    class="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+                >
                     {bot.name.clone()}
                 </a>
             </td>
-            <td class="px-4 py-3 font-mono text-sm text-slate-600 dark:text-slate-400">{bot.slug.clone()}</td>
+            <td class="px-4 py-3 font-mono text-sm text-slate-600 dark:text-slate-400">
+                {bot.slug.clone()}
+            </td>
             <td class="px-4 py-3">
                 <div class="flex gap-1">
                     <Badge
@@ -65,8 +70,8 @@ fn ChatbotRow(bot: ChatbotSummary) -> impl IntoView {
             </td>
             <td class="px-4 py-3">
                 <div class="flex gap-1">
-                    <Swatch color=bot.primary_color.clone() label="Primary color"/>
-                    <Swatch color=bot.secondary_color.clone() label="Secondary color"/>
+                    <Swatch color=bot.primary_color.clone() label="Primary color" />
+                    <Swatch color=bot.secondary_color.clone() label="Secondary color" />
                 </div>
             </td>
             <td class="px-4 py-3 text-sm text-slate-600 dark:text-slate-400">
@@ -79,12 +84,18 @@ fn ChatbotRow(bot: ChatbotSummary) -> impl IntoView {
 #[component]
 fn EmptyState() -> impl IntoView {
     view! {
-        <div class="rounded-lg border border-dashed border-slate-300 p-10 text-center dark:border-slate-700" data-testid="empty-state">
+        <div
+            class="rounded-lg border border-dashed border-slate-300 p-10 text-center dark:border-slate-700"
+            data-testid="empty-state"
+        >
             <h2 class="text-lg font-semibold">"No chatbots yet"</h2>
             <p class="mt-2 text-slate-600 dark:text-slate-400">
                 "Create a chatbot, brand its widget and embed it on your site with one script tag."
             </p>
-            <a href="/chatbots/new" class="mt-4 inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">
+            <a
+                href="/chatbots/new"
+                class="mt-4 inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500"
+            >
                 "Create your first chatbot"
             </a>
         </div>
@@ -101,19 +112,23 @@ pub fn ChatbotListPage() -> impl IntoView {
     let chatbots = Resource::new_blocking(|| (), |_| list_chatbots());
     view! {
         <section class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
-            <crate::ui::frame::PreloadIsland island="chatbot_browser"/>
+            <crate::ui::frame::PreloadIsland island="chatbot_browser" />
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading chatbots…"</p> }>
                 <ErrorBoundary fallback=|errors| {
                     view! {
                         <div class="flex flex-wrap items-center gap-3">
                             <h1 class="text-2xl font-semibold tracking-tight">"Chatbots"</h1>
-                            <a href="/chatbots/new" class=format!("ml-auto {NEW_BUTTON}")>"New chatbot"</a>
+                            <a href="/chatbots/new" class=format!("ml-auto {NEW_BUTTON}")>
+                                "New chatbot"
+                            </a>
                         </div>
-                        <div class="mt-6"><PageError errors/></div>
+                        <div class="mt-6">
+                            <PageError errors />
+                        </div>
                     }
                 }>
                     {move || Suspend::new(async move {
-                        chatbots.await.map(|bots| view! { <ChatbotBrowser bots/> })
+                        chatbots.await.map(|bots| view! { <ChatbotBrowser bots /> })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -130,7 +145,7 @@ fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
     let search = RwSignal::new(String::new());
     keep_typed(SEARCH_ID, search, changed_text);
     let list = if bots.is_empty() {
-        Either::Left(view! { <EmptyState/> })
+        Either::Left(view! { <EmptyState /> })
     } else {
         let bots = StoredValue::new(bots);
         let visible = move || {
@@ -144,22 +159,34 @@ fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
                 <table class="w-full text-left">
                     <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">
                         <tr>
-                            <th scope="col" class="px-4 py-2">"Name"</th>
-                            <th scope="col" class="px-4 py-2">"Slug"</th>
-                            <th scope="col" class="px-4 py-2">"Status"</th>
-                            <th scope="col" class="px-4 py-2">"Colors"</th>
-                            <th scope="col" class="px-4 py-2">"Last update"</th>
+                            <th scope="col" class="px-4 py-2">
+                                "Name"
+                            </th>
+                            <th scope="col" class="px-4 py-2">
+                                "Slug"
+                            </th>
+                            <th scope="col" class="px-4 py-2">
+                                "Status"
+                            </th>
+                            <th scope="col" class="px-4 py-2">
+                                "Colors"
+                            </th>
+                            <th scope="col" class="px-4 py-2">
+                                "Last update"
+                            </th>
                         </tr>
                     </thead>
                     <tbody>
                         <For each=visible key=|b| b.id.clone() let:bot>
-                            <ChatbotRow bot/>
+                            <ChatbotRow bot />
                         </For>
                     </tbody>
                 </table>
                 <Show when=move || visible().is_empty()>
                     <p class="p-4 text-slate-600 dark:text-slate-400" data-testid="no-match">
-                        "No chatbot matches “" {move || search.get()} "”."
+                        "No chatbot matches “"
+                        {move || search.get()}
+                        "”."
                     </p>
                 </Show>
             </div>
@@ -168,7 +195,9 @@ fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-center gap-3">
             <h1 class="text-2xl font-semibold tracking-tight">"Chatbots"</h1>
-            <label for=SEARCH_ID class="sr-only">"Search chatbots by name"</label>
+            <label for=SEARCH_ID class="sr-only">
+                "Search chatbots by name"
+            </label>
             <input
                 id=SEARCH_ID
                 type="search"
@@ -176,7 +205,9 @@ fn ChatbotBrowser(bots: Vec<ChatbotSummary>) -> impl IntoView {
                 class="ml-auto w-full rounded-md border border-slate-300 bg-white px-3 py-2 sm:w-64 dark:border-slate-700 dark:bg-slate-900"
                 bind:value=search
             />
-            <a href="/chatbots/new" class=NEW_BUTTON>"New chatbot"</a>
+            <a href="/chatbots/new" class=NEW_BUTTON>
+                "New chatbot"
+            </a>
         </div>
         <div class="mt-6">{list}</div>
     }

@@ -28,22 +28,22 @@ use crate::knowledge::KnowledgeRoutes;
 #[component(transparent)]
 pub fn ChatbotRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
-        <Route path=StaticSegment("chatbots") view=list_page::ChatbotListPage/>
+        <Route path=StaticSegment("chatbots") view=list_page::ChatbotListPage />
         <Route
             path=(StaticSegment("chatbots"), StaticSegment("new"))
             view=|| {
                 view! {
-                    <crate::ui::frame::PreloadIsland island="new_chatbot_page"/>
-                    <new_page::NewChatbotPage/>
+                    <crate::ui::frame::PreloadIsland island="new_chatbot_page" />
+                    <new_page::NewChatbotPage />
                 }
             }
         />
         <ParentRoute path=(StaticSegment("chatbots"), ParamSegment("id")) view=shell::ChatbotShell>
-            <Route path=StaticSegment("") view=edit_page::SettingsTab/>
-            <KnowledgeRoutes/>
-            <PlaygroundRoutes/>
-            <ConversationsRoutes/>
-            <EmbedRoutes/>
+            <Route path=StaticSegment("") view=edit_page::SettingsTab />
+            <KnowledgeRoutes />
+            <PlaygroundRoutes />
+            <ConversationsRoutes />
+            <EmbedRoutes />
         </ParentRoute>
     }
     .into_inner()

@@ -44,7 +44,9 @@ pub fn NewChatbotPage() -> impl IntoView {
     view! {
         <section class="mx-auto max-w-7xl px-4 pt-8 pb-24 sm:px-6">
             <nav aria-label="Breadcrumb" class="text-sm text-slate-600 dark:text-slate-400">
-                <a href="/chatbots" class="hover:underline">"Chatbots"</a>
+                <a href="/chatbots" class="hover:underline">
+                    "Chatbots"
+                </a>
                 " / "
             </nav>
             <h1 class="mt-1 text-2xl font-semibold tracking-tight">"New chatbot"</h1>
@@ -57,24 +59,33 @@ pub fn NewChatbotPage() -> impl IntoView {
                     class="space-y-6"
                     on:submit=dispatch_on_submit(
                         create,
-                        move |_| errors.ready().then(|| CreateChatbot { input: current.get_untracked() }),
+                        move |_| {
+                            errors
+                                .ready()
+                                .then(|| CreateChatbot {
+                                    input: current.get_untracked(),
+                                })
+                        },
                     )
                 >
-                    <DraftFields draft errors slug_locked=false/>
+                    <DraftFields draft errors slug_locked=false />
                     <p class="text-sm text-slate-600 dark:text-slate-400">
                         "You can upload an avatar and copy the embed code once the chatbot exists."
                     </p>
                     <div class=BAR>
-                        <p role="alert" class="min-h-5 flex-1 text-sm text-red-700 dark:text-red-400">
+                        <p
+                            role="alert"
+                            class="min-h-5 flex-1 text-sm text-red-700 dark:text-red-400"
+                        >
                             {move || banner_text(create.value().get())}
                         </p>
-                        <PreviewToggle shown=preview_shown/>
+                        <PreviewToggle shown=preview_shown />
                         <button type="submit" class=SUBMIT disabled=move || create.pending().get()>
                             "Create chatbot"
                         </button>
                     </div>
                 </form>
-                <Preview look=draft.look() shown=preview_shown/>
+                <Preview look=draft.look() shown=preview_shown />
             </div>
         </section>
     }

@@ -72,12 +72,19 @@ pub fn Preview(#[prop(into)] look: Signal<WidgetLook>, shown: RwSignal<bool>) ->
             aria-labelledby="preview-title"
         >
             <div class="mb-3 flex flex-wrap items-center justify-between gap-2">
-                <h2 id="preview-title" class="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
+                <h2
+                    id="preview-title"
+                    class="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400"
+                >
                     "Live preview"
                 </h2>
                 <div class="flex flex-wrap gap-2">
-                    <Switch label="Preview device" value=mobile options=["Desktop", "Mobile"]/>
-                    <Switch label="Host page theme" value=dark_host options=["Light page", "Dark page"]/>
+                    <Switch label="Preview device" value=mobile options=["Desktop", "Mobile"] />
+                    <Switch
+                        label="Host page theme"
+                        value=dark_host
+                        options=["Light page", "Dark page"]
+                    />
                 </div>
             </div>
             <div
@@ -87,7 +94,10 @@ pub fn Preview(#[prop(into)] look: Signal<WidgetLook>, shown: RwSignal<bool>) ->
                 class=frame_class
             >
                 <Show when=move || !mobile.get()>
-                    <div class="flex items-center gap-1.5 border-b border-slate-300/60 bg-slate-100 px-3 py-2 dark:border-slate-700 dark:bg-slate-800" aria-hidden="true">
+                    <div
+                        class="flex items-center gap-1.5 border-b border-slate-300/60 bg-slate-100 px-3 py-2 dark:border-slate-700 dark:bg-slate-800"
+                        aria-hidden="true"
+                    >
                         <span class="h-2.5 w-2.5 rounded-full bg-red-400"></span>
                         <span class="h-2.5 w-2.5 rounded-full bg-amber-400"></span>
                         <span class="h-2.5 w-2.5 rounded-full bg-emerald-400"></span>
@@ -104,7 +114,13 @@ pub fn Preview(#[prop(into)] look: Signal<WidgetLook>, shown: RwSignal<bool>) ->
                     <div class=move || format!("{} w-2/3", bar())></div>
                 </div>
                 <div class="absolute right-3 bottom-3 left-3 flex justify-end">
-                    <ChatWidget look open=Signal::stored(true) transcript on_send label="Chat widget preview"/>
+                    <ChatWidget
+                        look
+                        open=Signal::stored(true)
+                        transcript
+                        on_send
+                        label="Chat widget preview"
+                    />
                 </div>
             </div>
         </aside>

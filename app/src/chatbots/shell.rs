@@ -51,15 +51,21 @@ pub fn ChatbotShell() -> impl IntoView {
     let path = use_location().pathname;
     view! {
         <section class="mx-auto max-w-7xl px-4 pt-6 pb-24 sm:px-6">
-            <Suspense fallback=|| view! { <p class="text-slate-600 dark:text-slate-400">"Loading chatbot…"</p> }>
-                <ErrorBoundary fallback=|errors| view! { <PageError errors/> }>
+            <Suspense fallback=|| {
+                view! { <p class="text-slate-600 dark:text-slate-400">"Loading chatbot…"</p> }
+            }>
+                <ErrorBoundary fallback=|errors| {
+                    view! { <PageError errors /> }
+                }>
                     {move || Suspend::new(async move {
-                        chatbot.await.map(|page| view! { <Heading page path=path.get_untracked()/> })
+                        chatbot
+                            .await
+                            .map(|page| view! { <Heading page path=path.get_untracked() /> })
                     })}
                 </ErrorBoundary>
             </Suspense>
             <div class="mt-6">
-                <Outlet/>
+                <Outlet />
             </div>
         </section>
     }
@@ -86,11 +92,15 @@ fn Heading(page: ChatbotPage, path: String) -> impl IntoView {
         .collect_view();
     view! {
         <nav aria-label="Breadcrumb" class="text-sm text-slate-600 dark:text-slate-400">
-            <a href="/chatbots" class="hover:underline">"Chatbots"</a>
+            <a href="/chatbots" class="hover:underline">
+                "Chatbots"
+            </a>
             " / "
         </nav>
         <div class="mt-1 flex flex-wrap items-center gap-3">
-            <h1 class="text-2xl font-semibold tracking-tight" data-testid="chatbot-title">{page.name.clone()}</h1>
+            <h1 class="text-2xl font-semibold tracking-tight" data-testid="chatbot-title">
+                {page.name.clone()}
+            </h1>
             <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300">
                 {if page.is_public { "Public" } else { "Private" }}
             </span>
@@ -98,7 +108,10 @@ fn Heading(page: ChatbotPage, path: String) -> impl IntoView {
                 {if page.active { "Active" } else { "Paused" }}
             </span>
         </div>
-        <nav aria-label="Chatbot" class="mt-4 flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800">
+        <nav
+            aria-label="Chatbot"
+            class="mt-4 flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800"
+        >
             {tabs}
         </nav>
     }

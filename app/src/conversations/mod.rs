@@ -12,7 +12,14 @@ pub fn ConversationsRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <Route
             path=StaticSegment("conversations")
-            view=|| view! { <ComingSoon title="Conversations" what="Every conversation visitors had with the bot, filtered, exported, and taken over by a person when needed."/> }
+            view=|| {
+                view! {
+                    <ComingSoon
+                        title="Conversations"
+                        what="Every conversation visitors had with the bot, filtered, exported, and taken over by a person when needed."
+                    />
+                }
+            }
         />
     }
     .into_inner()

@@ -12,7 +12,7 @@ use crate::ui::format::escape_html;
 /// The tab's route under a chatbot's page.
 #[component(transparent)]
 pub fn EmbedRoutes() -> impl MatchNestedRoutes + Clone {
-    view! { <Route path=StaticSegment("embed") view=EmbedTab/> }.into_inner()
+    view! { <Route path=StaticSegment("embed") view=EmbedTab /> }.into_inner()
 }
 
 /// The embed snippet for a chatbot: okchat's `data-*` attributes on one script tag. An empty
@@ -41,7 +41,7 @@ pub fn embed_snippet(script_url: &str, chatbot_id: &str, values: &Values) -> Str
 fn EmbedTab() -> impl IntoView {
     let chatbot = use_chatbot();
     view! {
-        <crate::ui::frame::PreloadIsland island="embed_card"/>
+        <crate::ui::frame::PreloadIsland island="embed_card" />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 chatbot
@@ -49,7 +49,7 @@ fn EmbedTab() -> impl IntoView {
                     .ok()
                     .map(|page| {
                         let snippet = embed_snippet(&page.script_url, &page.id, &page.values);
-                        view! { <EmbedCard snippet/> }
+                        view! { <EmbedCard snippet /> }
                     })
             })}
         </Suspense>
@@ -81,9 +81,14 @@ fn EmbedCard(snippet: String) -> impl IntoView {
         }
     };
     view! {
-        <section class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-labelledby="embed-title">
+        <section
+            class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+            aria-labelledby="embed-title"
+        >
             <div class="flex flex-wrap items-center justify-between gap-2">
-                <h2 id="embed-title" class="font-semibold">"Embed on your site"</h2>
+                <h2 id="embed-title" class="font-semibold">
+                    "Embed on your site"
+                </h2>
                 <button
                     type="button"
                     class="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
@@ -95,7 +100,9 @@ fn EmbedCard(snippet: String) -> impl IntoView {
             <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
                 "Paste this before the closing </body> tag. The widget only answers while the chatbot is public and active."
             </p>
-            <label for="embed-code" class="sr-only">"Embed code"</label>
+            <label for="embed-code" class="sr-only">
+                "Embed code"
+            </label>
             <textarea
                 id="embed-code"
                 node_ref=area
@@ -103,14 +110,16 @@ fn EmbedCard(snippet: String) -> impl IntoView {
                 rows="10"
                 class="mt-3 block w-full rounded-md border border-slate-300 bg-slate-50 p-3 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
                 data-testid="embed-code"
-
             >
+
                 {snippet.get_value()}
             </textarea>
             <p role="status" class="mt-2 min-h-5 text-sm" data-testid="embed-status">
                 {move || match copied.get() {
                     Some(true) => "Copied to the clipboard.",
-                    Some(false) => "Your browser blocked the clipboard: the code is selected, press Ctrl+C.",
+                    Some(false) => {
+                        "Your browser blocked the clipboard: the code is selected, press Ctrl+C."
+                    }
                     None => "",
                 }}
             </p>

@@ -12,7 +12,14 @@ pub fn KnowledgeRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <Route
             path=StaticSegment("knowledge")
-            view=|| view! { <ComingSoon title="Knowledge base" what="Upload documents, type Q&A entries or point at web pages; the chatbot answers from them."/> }
+            view=|| {
+                view! {
+                    <ComingSoon
+                        title="Knowledge base"
+                        what="Upload documents, type Q&A entries or point at web pages; the chatbot answers from them."
+                    />
+                }
+            }
         />
     }
     .into_inner()

@@ -114,7 +114,8 @@ pub fn Field(
     };
     let datalist = suggestions.map(|options| {
         view! {
-            <datalist id=list_id.clone()>
+            <datalist id=list_id
+                .clone()>
                 {options.iter().map(|o| view! { <option value=*o></option> }).collect_view()}
             </datalist>
         }
@@ -123,7 +124,9 @@ pub fn Field(
         let count = move || value.read().chars().count();
         view! {
             <span
-                class=move || { if count() > max { "font-medium text-red-700 dark:text-red-400" } else { "" } }
+                class=move || {
+                    if count() > max { "font-medium text-red-700 dark:text-red-400" } else { "" }
+                }
                 data-testid=format!("count-{}", field.replace('.', "-"))
             >
                 {move || format!("{} / {} characters", group_digits(count()), group_digits(max))}
@@ -132,14 +135,16 @@ pub fn Field(
     });
     view! {
         <div>
-            <label for=names.id.clone() class="block text-sm font-medium">{label}</label>
+            <label for=names.id.clone() class="block text-sm font-medium">
+                {label}
+            </label>
             {control}
             {datalist}
             <p id=format!("{}-hint", names.id) class=HINT>
                 {hint.map(|h| view! { <span>{h} " "</span> })}
                 {counter}
             </p>
-            <ErrorText names error/>
+            <ErrorText names error />
         </div>
     }
 }
@@ -175,31 +180,48 @@ pub fn ColorField(
         })
     };
     let testid = format!("contrast-{}", field.replace('.', "-"));
-    let badge = contrast.then_some({
-        move || {
-            ratio().map(|(ratio, pass)| view! {
-                <span
-                    class=if pass { "rounded bg-emerald-100 px-2 py-1 text-xs font-medium text-emerald-900" } else { "rounded bg-amber-100 px-2 py-1 text-xs font-medium text-amber-900" }
-                    data-testid=testid.clone()
-                    title="WCAG contrast of the widget's text on this colour"
-                >
-                    {ratio} " " {if pass { "AA pass" } else { "AA fail" }}
-                </span>
-            })
+    let badge_class = move |pass: bool| {
+        if pass {
+            "rounded bg-emerald-100 px-2 py-1 text-xs font-medium text-emerald-900"
+        } else {
+            "rounded bg-amber-100 px-2 py-1 text-xs font-medium text-amber-900"
         }
-    });
+    };
+    let badge = move || {
+        let (ratio, pass) = ratio()?;
+        let verdict = if pass { "AA pass" } else { "AA fail" };
+        Some(view! {
+            <span
+                class=badge_class(pass)
+                data-testid=testid.clone()
+                title="WCAG contrast of the widget's text on this colour"
+            >
+                {ratio}
+                " "
+                {verdict}
+            </span>
+        })
+    };
+    let badge = contrast.then_some(badge);
     view! {
         <div>
-            <label for=names.id.clone() class="block text-sm font-medium">{label}</label>
+            <label for=names.id.clone() class="block text-sm font-medium">
+                {label}
+            </label>
             <div class="mt-1 flex flex-wrap items-center gap-2">
                 <input
                     type="color"
                     // Dimmed while the hex field is empty: the picker cannot show "unset".
                     class=move || {
                         let unset = if value.read().trim().is_empty() { " opacity-30" } else { "" };
-                        format!("h-10 w-12 cursor-pointer rounded border border-slate-300 bg-white p-1 dark:border-slate-700{unset}")
+                        format!(
+                            "h-10 w-12 cursor-pointer rounded border border-slate-300 bg-white p-1 dark:border-slate-700{unset}",
+                        )
                     }
-                    aria-label=format!("Color picker for the {}", label.to_ascii_lowercase().replace(" color", ""))
+                    aria-label=format!(
+                        "Color picker for the {}",
+                        label.to_ascii_lowercase().replace(" color", ""),
+                    )
                     value=picker_value()
                     prop:value=picker_value
                     on:input=move |ev| value.set(event_target_value(&ev).to_ascii_uppercase())
@@ -217,7 +239,7 @@ pub fn ColorField(
                 />
                 {badge}
             </div>
-            <ErrorText names error/>
+            <ErrorText names error />
         </div>
     }
 }
@@ -247,7 +269,9 @@ pub fn NumberField(
     };
     view! {
         <div>
-            <label for=names.id.clone() class="block text-sm font-medium">{label}</label>
+            <label for=names.id.clone() class="block text-sm font-medium">
+                {label}
+            </label>
             <div class="mt-1 flex items-center gap-3">
                 <input
                     type="range"
@@ -277,7 +301,7 @@ pub fn NumberField(
                 />
             </div>
             <p class=HINT>{format!("{min} to {max}; empty uses {default}.")}</p>
-            <ErrorText names error/>
+            <ErrorText names error />
         </div>
     }
 }
@@ -300,7 +324,9 @@ pub fn SelectField(
     });
     view! {
         <div>
-            <label for=names.id.clone() class="block text-sm font-medium">{label}</label>
+            <label for=names.id.clone() class="block text-sm font-medium">
+                {label}
+            </label>
             <select
                 id=names.id.clone()
                 name=names.name.clone()
@@ -314,11 +340,15 @@ pub fn SelectField(
                     .iter()
                     .map(|(v, text)| {
                         let v = *v;
-                        view! { <option value=v selected=move || value.read().as_str() == v>{*text}</option> }
+                        view! {
+                            <option value=v selected=move || value.read().as_str() == v>
+                                {*text}
+                            </option>
+                        }
                     })
                     .collect_view()}
             </select>
-            <ErrorText names error/>
+            <ErrorText names error />
         </div>
     }
 }
@@ -346,13 +376,24 @@ pub fn Toggle(
                 name=names.name
                 checked=checked()
                 prop:checked=checked
-                on:change=move |ev| value.set(if event_target_checked(&ev) { "on" } else { "" }.to_owned())
+                on:change=move |ev| {
+                    value.set(if event_target_checked(&ev) { "on" } else { "" }.to_owned())
+                }
                 class="mt-1 h-4 w-4 accent-indigo-600"
                 aria-describedby=hint_id.clone()
             />
             <div>
-                <label for=names.id class="text-sm font-medium">{label}</label>
-                {hint.map(|h| view! { <p id=hint_id.clone() class=HINT>{h}</p> })}
+                <label for=names.id class="text-sm font-medium">
+                    {label}
+                </label>
+                {hint
+                    .map(|h| {
+                        view! {
+                            <p id=hint_id.clone() class=HINT>
+                                {h}
+                            </p>
+                        }
+                    })}
             </div>
         </div>
     }

@@ -33,33 +33,46 @@ pub fn Header() -> impl IntoView {
         <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <div class="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
                 <a href="/chatbots" class="flex items-center gap-2">
-                    <img src="/favicon.svg" alt="" width="28" height="28"/>
+                    <img src="/favicon.svg" alt="" width="28" height="28" />
                     <span class="text-lg font-semibold tracking-tight">"chatdeck"</span>
                 </a>
                 <nav aria-label="Console" class="text-sm font-medium">
-                    <a href="/chatbots" class="text-slate-700 hover:text-indigo-700 dark:text-slate-300 dark:hover:text-indigo-300">
+                    <a
+                        href="/chatbots"
+                        class="text-slate-700 hover:text-indigo-700 dark:text-slate-300 dark:hover:text-indigo-300"
+                    >
                         "Chatbots"
                     </a>
                 </nav>
                 <div class="ml-auto flex flex-wrap items-center gap-3">
-                    <ThemeToggle/>
+                    <ThemeToggle />
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             user.await
                                 .ok()
                                 .flatten()
                                 .map(|user| {
-                                    let who = format!("{} · {}", user.email, user.organization_name);
+                                    let who = format!(
+                                        "{} · {}",
+                                        user.email,
+                                        user.organization_name,
+                                    );
                                     let title = who.clone();
                                     view! {
                                         <div class="flex items-center gap-3 text-sm">
-                                            <span data-testid="signed-in-as" class="max-w-[16rem] truncate" title=title>
+                                            <span
+                                                data-testid="signed-in-as"
+                                                class="max-w-[16rem] truncate"
+                                                title=title
+                                            >
                                                 {who}
                                             </span>
                                             // A plain post: the server function answers with a
                                             // redirect to the sign-in page.
                                             <form action=crate::auth::SignOut::url() method="post">
-                                                <button type="submit" class=HEADER_BUTTON>"Sign out"</button>
+                                                <button type="submit" class=HEADER_BUTTON>
+                                                    "Sign out"
+                                                </button>
                                             </form>
                                         </div>
                                     }
@@ -136,12 +149,18 @@ pub fn PreloadIsland(island: &'static str) -> impl IntoView {
         });
         found.map(|(loader, chunks)| {
             view! {
-                <Link rel="modulepreload" href=loader crossorigin=""/>
+                <Link rel="modulepreload" href=loader crossorigin="" />
                 {chunks
                     .into_iter()
                     .map(|href| {
                         view! {
-                            <Link rel="preload" href as_="fetch" type_="application/wasm" crossorigin=""/>
+                            <Link
+                                rel="preload"
+                                href
+                                as_="fetch"
+                                type_="application/wasm"
+                                crossorigin=""
+                            />
                         }
                     })
                     .collect_view()}

@@ -22,7 +22,9 @@ pub fn Composer(
     };
     view! {
         <form class="flex items-center gap-2 border-t border-slate-200 px-3 py-2" on:submit=send>
-            <label for=MESSAGE_ID class="sr-only">"Message"</label>
+            <label for=MESSAGE_ID class="sr-only">
+                "Message"
+            </label>
             <input
                 id=MESSAGE_ID
                 type="text"
@@ -31,7 +33,11 @@ pub fn Composer(
                 class="min-w-0 flex-1 bg-transparent text-sm text-slate-900 placeholder:text-slate-500 focus:outline-none"
                 bind:value=text
             />
-            <button type="submit" class="rounded-full px-3 py-1 text-xs font-medium" style=move || button_fill.get()>
+            <button
+                type="submit"
+                class="rounded-full px-3 py-1 text-xs font-medium"
+                style=move || button_fill.get()
+            >
                 "Send"
             </button>
         </form>

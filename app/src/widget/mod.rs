@@ -61,19 +61,31 @@ pub fn ChatWidget(
             })
         } else {
             Either::Right(view! {
-                <img data-testid="widget-logo" src=look.logo.clone() alt="" class="h-9 w-9 rounded-full bg-white object-cover"/>
+                <img
+                    data-testid="widget-logo"
+                    src=look.logo.clone()
+                    alt=""
+                    class="h-9 w-9 rounded-full bg-white object-cover"
+                />
             })
         }
     };
     view! {
-        <div data-testid="widget-preview" class="flex max-w-full min-w-0 flex-col items-end gap-3 font-sans">
+        <div
+            data-testid="widget-preview"
+            class="flex max-w-full min-w-0 flex-col items-end gap-3 font-sans"
+        >
             <Show when=move || open.get()>
                 <div
                     class="flex w-80 max-w-full flex-col overflow-hidden rounded-2xl border border-slate-200 bg-white text-slate-900 shadow-xl"
                     role="group"
                     aria-label=label
                 >
-                    <div data-testid="widget-header" class="flex items-center gap-3 px-4 py-3" style=move || primary_fill.get()>
+                    <div
+                        data-testid="widget-header"
+                        class="flex items-center gap-3 px-4 py-3"
+                        style=move || primary_fill.get()
+                    >
                         {logo}
                         <div class="min-w-0">
                             <p class="truncate font-semibold" data-testid="widget-header-text">
@@ -95,7 +107,7 @@ pub fn ChatWidget(
                             visitor_fill=secondary_fill
                         />
                     </div>
-                    <Composer on_send button_fill=primary_fill/>
+                    <Composer on_send button_fill=primary_fill />
                 </div>
             </Show>
             <span

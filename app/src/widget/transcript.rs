@@ -41,18 +41,26 @@ pub fn Transcript(
 ) -> impl IntoView {
     let bot_avatar = move || {
         let src = avatar.get();
-        (!src.is_empty())
-            .then(|| {
-                view! {
-                    <img src=src alt="" data-testid="widget-avatar" class="h-6 w-6 shrink-0 rounded-full object-cover"/>
-                }
-            })
+        (!src.is_empty()).then(|| {
+            view! {
+                <img
+                    src=src
+                    alt=""
+                    data-testid="widget-avatar"
+                    class="h-6 w-6 shrink-0 rounded-full object-cover"
+                />
+            }
+        })
     };
     let message = move |(_, m): (usize, Message)| {
         let visitor = m.author == Author::Visitor;
         view! {
             <div
-                class=if visitor { "flex items-end gap-2 self-end" } else { "flex items-end gap-2 self-start" }
+                class=if visitor {
+                    "flex items-end gap-2 self-end"
+                } else {
+                    "flex items-end gap-2 self-start"
+                }
                 data-testid="widget-message"
                 data-author=match m.author {
                     Author::Visitor => "visitor",
@@ -62,7 +70,11 @@ pub fn Transcript(
             >
                 {(!visitor).then(bot_avatar)}
                 <p
-                    class=if visitor { "max-w-[85%] rounded-2xl rounded-tr-sm px-3 py-2" } else { ANSWER }
+                    class=if visitor {
+                        "max-w-[85%] rounded-2xl rounded-tr-sm px-3 py-2"
+                    } else {
+                        ANSWER
+                    }
                     style=move || if visitor { visitor_fill.get() } else { String::new() }
                 >
                     {m.text}
@@ -73,8 +85,7 @@ pub fn Transcript(
     view! {
         <div class="flex flex-col gap-2" aria-live="polite" data-testid="widget-transcript">
             <div class="flex items-end gap-2 self-start">
-                {bot_avatar}
-                <p class=ANSWER data-testid="widget-greeting">
+                {bot_avatar} <p class=ANSWER data-testid="widget-greeting">
                     {move || greeting.get()}
                 </p>
             </div>
