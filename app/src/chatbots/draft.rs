@@ -102,6 +102,12 @@ impl Errors {
         })
     }
 
+    /// After a refused submit: one line pointing at the messages beside the fields.
+    pub fn summary(self) -> Option<String> {
+        (self.submitted.get() && !self.local.read().is_empty())
+            .then(|| "Some fields need attention; see the messages beside them.".to_owned())
+    }
+
     /// On submit: from now on every error shows; true when the draft passes the rules and
     /// may be sent.
     pub fn ready(self) -> bool {

@@ -213,7 +213,7 @@ fn EditForm(page: ChatbotPage) -> impl IntoView {
                                 if conflict().is_some() {
                                     None
                                 } else {
-                                    banner_text(update.value().get())
+                                    errors.summary().or_else(|| banner_text(update.value().get()))
                                 }
                             }}
                         </p>

@@ -77,7 +77,7 @@ pub fn NewChatbotPage() -> impl IntoView {
                             role="alert"
                             class="min-h-5 flex-1 text-sm text-red-700 dark:text-red-400"
                         >
-                            {move || banner_text(create.value().get())}
+                            {move || errors.summary().or_else(|| banner_text(create.value().get()))}
                         </p>
                         <PreviewToggle shown=preview_shown />
                         <button type="submit" class=SUBMIT disabled=move || create.pending().get()>
