@@ -41,6 +41,19 @@ fn changes(current: &Values, base: &Values) -> Values {
         .collect()
 }
 
+/// Why a save was refused as changed elsewhere, naming the fields both changed when known.
+fn conflict_text(fields: &[String]) -> String {
+    let what = if fields.is_empty() {
+        "Someone saved it since you opened this page.".to_owned()
+    } else {
+        format!(
+            "Someone saved it since you opened this page, and changed {} too.",
+            fields.join(", ")
+        )
+    };
+    format!("{what} Reload to see their version (your unsaved changes are lost), or overwrite it with yours.")
+}
+
 /// What a save stored becomes the page's saved state: each field takes the stored value, and
 /// so does the draft where the person has not typed since sending (`sent`).
 fn settle(draft: Draft, base: RwSignal<Values>, sent: &Values, stored: &Values) {
@@ -229,11 +242,7 @@ fn EditForm(page: ChatbotPage) -> impl IntoView {
                                             <p class="font-medium">
                                                 "This chatbot was changed elsewhere."
                                             </p>
-                                            <p class="mt-1">
-                                                "Someone saved it since you opened this page, and changed "
-                                                {fields.join(", ")}
-                                                " too. Reload to see their version (your unsaved changes are lost), or overwrite it with yours."
-                                            </p>
+                                            <p class="mt-1">{conflict_text(&fields)}</p>
                                             <div class="mt-2 flex flex-wrap gap-2">
                                                 <a
                                                     href=""
@@ -322,6 +331,16 @@ fn EditForm(page: ChatbotPage) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_conflict_names_the_fields_both_changed() {
+        assert!(
+            conflict_text(&["Slogan".into(), "Name".into()]).contains("changed Slogan, Name too.")
+        );
+        assert!(
+            conflict_text(&[]).starts_with("Someone saved it since you opened this page. Reload")
+        );
+    }
 
     #[test]
     fn only_changed_fields_are_sent() {

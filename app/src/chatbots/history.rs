@@ -120,10 +120,12 @@ pub fn History(
     let row = move |row: super::server_fns::VersionRow| {
         let version = StoredValue::new(row.id.clone());
         let is_newest = newest().as_deref() == Some(row.id.as_str());
-        let what = if row.changed.is_empty() {
-            "Created".to_owned()
-        } else {
-            row.changed.join(", ")
+        let is_oldest = !has_more() && rows().last().is_some_and(|last| last.id == row.id);
+        // Versions recorded before chatdeck kept what each save changed have no list either.
+        let what = match (row.changed.is_empty(), is_oldest) {
+            (true, true) => "Created".to_owned(),
+            (true, false) => "Changes not recorded".to_owned(),
+            (false, _) => row.changed.join(", "),
         };
         view! {
             <li class="flex flex-wrap items-center gap-x-3 gap-y-1 py-2" data-testid="history-row">
