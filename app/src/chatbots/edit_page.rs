@@ -172,6 +172,9 @@ fn EditForm(page: ChatbotPage) -> impl IntoView {
                 <form
                     action=UpdateChatbot::url()
                     method="post"
+                    // okchat's rules speak for the fields, beside each one: the browser's own range
+                    // checks would hold the submit back with a bubble instead.
+                    novalidate
                     class="space-y-6"
                     on:submit=dispatch_on_submit(
                         update,

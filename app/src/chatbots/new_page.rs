@@ -56,6 +56,9 @@ pub fn NewChatbotPage() -> impl IntoView {
                 <form
                     action=CreateChatbot::url()
                     method="post"
+                    // okchat's rules speak for the fields, beside each one: the browser's own range
+                    // checks would hold the submit back with a bubble instead.
+                    novalidate
                     class="space-y-6"
                     on:submit=dispatch_on_submit(
                         create,
