@@ -28,7 +28,7 @@ pub struct Snippet {
 }
 
 /// A chatbot's `settings` object as the API returns it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     pub model: String,
@@ -42,6 +42,33 @@ pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     pub snippet: Snippet,
+    /// chatdeck addition: retrieval results under this similarity (0–1) are dropped. Absent
+    /// means the default, so okchat's own objects (which have no such field) read the same.
+    #[serde(
+        rename = "similarityThreshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub similarity_threshold: Option<f64>,
+    /// chatdeck addition: how many knowledge chunks Query Knowledge and Chat use (1–50).
+    #[serde(
+        rename = "maxKnowledgeResults",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_knowledge_results: Option<u32>,
+}
+
+impl Settings {
+    /// The threshold in force: the bot's own or the default.
+    pub fn effective_similarity_threshold(&self) -> f64 {
+        self.similarity_threshold
+            .unwrap_or(crate::defaults::SIMILARITY_THRESHOLD)
+    }
+
+    /// The result count in force: the bot's own or the default.
+    pub fn effective_max_knowledge_results(&self) -> u32 {
+        self.max_knowledge_results
+            .unwrap_or(crate::defaults::MAX_KNOWLEDGE_RESULTS)
+    }
 }
 
 /// The full chatbot (Create, Update, Details and Avatar responses).
@@ -184,7 +211,7 @@ pub struct SnippetInput {
 }
 
 /// Settings fields in a create or update body.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SettingsInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
@@ -213,10 +240,26 @@ pub struct SettingsInput {
     pub avatar: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snippet: Option<SnippetInput>,
+    /// `null` goes back to the default.
+    #[serde(
+        rename = "similarityThreshold",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub similarity_threshold: Option<Option<f64>>,
+    /// `null` goes back to the default.
+    #[serde(
+        rename = "maxKnowledgeResults",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::nullable"
+    )]
+    pub max_knowledge_results: Option<Option<u32>>,
 }
 
 /// Body of Create Chatbot (`POST /api/external/chatbots`). Only `name` is required.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateChatbot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -245,7 +288,7 @@ pub struct CreateChatbot {
 
 /// Body of Update Chatbot (`PATCH /api/external/chatbots?id=`), applied as JSON Merge Patch:
 /// absent fields keep their value, nested objects merge, `null` clears an optional value.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateChatbot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -41,8 +41,9 @@ use crate::chatbot::{
 use crate::conversation::{Message, Page, PageQuery, Session, SessionEnvelope};
 use crate::error::{ErrorBody, ErrorCode};
 use crate::knowledge::{
-    DeleteKnowledgeResponse, KnowledgeDocument, KnowledgeListQuery, QueryKnowledgeRequest,
-    QueryKnowledgeResponse, UpdateKnowledgeResponse, UploadFilesResponse,
+    AddKnowledgeText, AddKnowledgeUrls, DeleteKnowledgeResponse, KnowledgeChunk, KnowledgeDocument,
+    KnowledgeListQuery, QueryKnowledgeRequest, QueryKnowledgeResponse, UpdateKnowledgeResponse,
+    UploadFilesResponse,
 };
 use crate::versions::{VersionEnvelope, VersionsResponse};
 use crate::widget::{ChatWidgetResponse, ChatWidgetUpdate, VoiceAgentResponse, VoiceWidgetConfig};
@@ -801,6 +802,61 @@ impl Client {
         let query: Vec<(&str, &str)> = title.map(|t| ("title", t)).into_iter().collect();
         let request = self.request(Method::PATCH, &path, &query);
         self.send(request.map(|r| r.multipart(form))).await
+    }
+
+    /// chatdeck addition: typed text or a Q&A entry as a document,
+    /// `POST /api/external/chatbot/{chatbotId}/knowledge-base/text`.
+    pub async fn add_knowledge_text(
+        &self,
+        chatbot_id: &str,
+        body: &AddKnowledgeText,
+    ) -> Result<UploadFilesResponse, ClientError> {
+        let path = chatbot_path(chatbot_id, &["knowledge-base", "text"]);
+        let request = self.request(Method::POST, &path, &NO_QUERY);
+        self.send(request.map(|r| r.json(body))).await
+    }
+
+    /// chatdeck addition: web pages (or sitemaps) fetched by the server, one document per page,
+    /// `POST /api/external/chatbot/{chatbotId}/knowledge-base/urls`.
+    pub async fn add_knowledge_urls(
+        &self,
+        chatbot_id: &str,
+        body: &AddKnowledgeUrls,
+    ) -> Result<UploadFilesResponse, ClientError> {
+        let path = chatbot_path(chatbot_id, &["knowledge-base", "urls"]);
+        let request = self.request(Method::POST, &path, &NO_QUERY);
+        self.send(request.map(|r| r.json(body))).await
+    }
+
+    /// chatdeck addition: a document's chunks in order,
+    /// `GET /api/external/chatbot/{chatbotId}/knowledge-base/{documentId}/chunks`.
+    pub async fn knowledge_chunks(
+        &self,
+        chatbot_id: &str,
+        document_id: &str,
+        query: &PageQuery,
+    ) -> Result<Page<KnowledgeChunk>, ClientError> {
+        let path = chatbot_path(chatbot_id, &["knowledge-base", document_id, "chunks"]);
+        self.send(self.request(Method::GET, &path, &page_query(query, false)))
+            .await
+    }
+
+    /// chatdeck addition: the original upload and its content type,
+    /// `GET /api/external/chatbot/{chatbotId}/knowledge-base/{documentId}/file`.
+    pub async fn knowledge_file(
+        &self,
+        chatbot_id: &str,
+        document_id: &str,
+    ) -> Result<(Option<String>, Bytes), ClientError> {
+        let path = chatbot_path(chatbot_id, &["knowledge-base", document_id, "file"]);
+        let response = checked(self.request(Method::GET, &path, &NO_QUERY)?).await?;
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = response.bytes().await.map_err(transport)?;
+        Ok((content_type, bytes))
     }
 
     /// Query Knowledge: `POST /api/external/chatbot/{chatbotId}/query-knowledge`.
@@ -1661,7 +1717,7 @@ mod tests {
 
         let request = QueryKnowledgeRequest {
             query: "What's okchat ai?".into(),
-            limit: None,
+            ..Default::default()
         };
         let (seen, answer) = exchange(fixture!("query_knowledge.response.json"), |c| async move {
             c.query_knowledge(BOT, &request).await

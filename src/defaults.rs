@@ -14,3 +14,7 @@ pub const IS_PUBLIC: bool = false;
 pub const ACTIVE: bool = true;
 pub const IS_TOOL_ENABLED: bool = false;
 pub const IS_REQUEST_USER_INFO_ENABLED: bool = false;
+/// Retrieval results under this similarity are dropped (`api-decisions.md`: 0.45 on our scale).
+pub const SIMILARITY_THRESHOLD: f64 = 0.45;
+/// Knowledge chunks per query or chat turn.
+pub const MAX_KNOWLEDGE_RESULTS: u32 = 5;

@@ -31,9 +31,9 @@ pub use chatbot::{
 pub use conversation::{LastMessage, Message, Page, PageMeta, PageQuery, Session, SessionEnvelope};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use knowledge::{
-    DeleteKnowledgeResponse, DocumentStatus, KnowledgeDocument, KnowledgeListQuery,
-    KnowledgeResult, QueryKnowledgeRequest, QueryKnowledgeResponse, UpdateKnowledgeResponse,
-    UploadFilesResponse,
+    AddKnowledgeText, AddKnowledgeUrls, DeleteKnowledgeResponse, DocumentSource, DocumentStatus,
+    KnowledgeChunk, KnowledgeDocument, KnowledgeListQuery, KnowledgeResult, QueryKnowledgeRequest,
+    QueryKnowledgeResponse, UpdateKnowledgeResponse, UploadFilesResponse,
 };
 pub use validate::{ApiKey, ChatbotName, FieldErrors, HexColor, Language, LogoUrl, Slug, Validate};
 pub use versions::{VersionDetail, VersionEnvelope, VersionSummary, VersionsResponse};

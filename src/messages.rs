@@ -10,3 +10,5 @@ pub const CHAT_WIDGET_UPDATED: &str = "Chat widget config updated successfully";
 pub const FILES_UPLOADED: &str = "Files uploaded successfully";
 pub const KNOWLEDGE_DELETED: &str = "Knowledge base data deleted successfully";
 pub const KNOWLEDGE_UPDATED: &str = "Knowledge base updated successfully";
+pub const KNOWLEDGE_TEXT_ADDED: &str = "Knowledge base text added successfully";
+pub const KNOWLEDGE_URLS_ADDED: &str = "Knowledge base pages added successfully";

@@ -13,7 +13,7 @@ use crate::chat::ChatRequest;
 use crate::chatbot::{
     CreateChatbot, PersonalityConfig, SettingsInput, SnippetInput, UpdateChatbot,
 };
-use crate::knowledge::QueryKnowledgeRequest;
+use crate::knowledge::{AddKnowledgeText, AddKnowledgeUrls, QueryKnowledgeRequest};
 use crate::widget::{ChatWidgetUpdate, VoiceWidgetConfig};
 
 pub const NAME_MAX: usize = 100;
@@ -30,6 +30,16 @@ pub const DATA_URL_MAX: usize = 16_384;
 pub const PROVIDER_KEY_MAX: usize = 256;
 pub const VOICE_LABEL_MAX: usize = 100;
 pub const QUERY_MAX: usize = 2_000;
+/// A knowledge document's title.
+pub const DOCUMENT_TITLE_MAX: usize = 200;
+/// Typed knowledge text, in characters.
+pub const KNOWLEDGE_TEXT_MAX: usize = 200_000;
+pub const QUESTION_MAX: usize = 2_000;
+pub const ANSWER_MAX: usize = 20_000;
+/// Addresses in one Add-from-URL request (pages, or sitemaps with `sitemap`).
+pub const KNOWLEDGE_URLS_MAX: usize = 50;
+/// Most knowledge chunks one query or chat turn may ask for.
+pub const KNOWLEDGE_RESULTS_MAX: u32 = 50;
 pub const CHAT_CONTENT_MAX: usize = 20_000;
 pub const MAX_OUTPUT_TOKENS_MAX: i64 = 16_384;
 pub const VOICE_MS_MAX: i64 = 10_000;
@@ -467,6 +477,18 @@ fn check_settings(errors: &mut FieldErrors, s: &SettingsInput) {
     if let Some(snippet) = &s.snippet {
         check_snippet(errors, snippet);
     }
+    if let Some(Some(threshold)) = s.similarity_threshold {
+        errors.check(
+            "settings.similarityThreshold",
+            check_unit_interval(threshold),
+        );
+    }
+    if let Some(Some(count)) = s.max_knowledge_results {
+        errors.check(
+            "settings.maxKnowledgeResults",
+            check_range(count, 1, KNOWLEDGE_RESULTS_MAX),
+        );
+    }
 }
 
 /// The fields Create and Update share.
@@ -633,12 +655,68 @@ impl Validate for VoiceWidgetConfig {
     }
 }
 
+impl Validate for AddKnowledgeText {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        errors.check("title", check_required_len(&self.title, DOCUMENT_TITLE_MAX));
+        match (&self.text, &self.question, &self.answer) {
+            (Some(text), None, None) => {
+                errors.check("text", check_required_len(text, KNOWLEDGE_TEXT_MAX));
+            }
+            (None, question, answer) if question.is_some() || answer.is_some() => {
+                errors.check(
+                    "question",
+                    check_required_len(question.as_deref().unwrap_or(""), QUESTION_MAX),
+                );
+                errors.check(
+                    "answer",
+                    check_required_len(answer.as_deref().unwrap_or(""), ANSWER_MAX),
+                );
+            }
+            (None, _, _) => errors.add("text", "give either text, or a question and its answer"),
+            (Some(_), _, _) => errors.add(
+                "text",
+                "give either text, or a question and its answer, not both",
+            ),
+        }
+        errors.into_result()
+    }
+}
+
+impl Validate for AddKnowledgeUrls {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.urls.is_empty() {
+            errors.add("urls", "must contain at least one address");
+        }
+        if self.urls.len() > KNOWLEDGE_URLS_MAX {
+            errors.add(
+                "urls",
+                format!("must contain at most {KNOWLEDGE_URLS_MAX} addresses"),
+            );
+        }
+        for (i, url) in self.urls.iter().enumerate() {
+            let url = url.trim();
+            let web = url.starts_with("https://") || url.starts_with("http://");
+            if !web || char_len(url) > URL_MAX {
+                errors.add(
+                    format!("urls.{i}"),
+                    format!(
+                        "must be an http:// or https:// address of at most {URL_MAX} characters"
+                    ),
+                );
+            }
+        }
+        errors.into_result()
+    }
+}
+
 impl Validate for QueryKnowledgeRequest {
     fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
         errors.check("query", check_required_len(&self.query, QUERY_MAX));
         if let Some(limit) = self.limit {
-            errors.check("limit", check_range(limit, 1, 50));
+            errors.check("limit", check_range(limit, 1, KNOWLEDGE_RESULTS_MAX));
         }
         errors.into_result()
     }
@@ -862,5 +940,71 @@ mod tests {
                 "vad.threshold"
             ]
         );
+    }
+
+    #[test]
+    fn retrieval_settings_are_range_checked_and_null_resets_them() {
+        let patch: UpdateChatbot = serde_json::from_value(serde_json::json!({
+            "settings": { "similarityThreshold": 1.01, "maxKnowledgeResults": 51 }
+        }))
+        .unwrap();
+        let errors = patch.validate().unwrap_err();
+        assert!(errors.get("settings.similarityThreshold").is_some());
+        assert!(errors.get("settings.maxKnowledgeResults").is_some());
+        let reset: UpdateChatbot = serde_json::from_value(serde_json::json!({
+            "settings": { "similarityThreshold": null, "maxKnowledgeResults": null }
+        }))
+        .unwrap();
+        assert!(reset.validate().is_ok());
+        let settings = reset.settings.unwrap();
+        assert_eq!(settings.similarity_threshold, Some(None));
+        assert_eq!(settings.max_knowledge_results, Some(None));
+    }
+
+    #[test]
+    fn knowledge_text_is_text_or_a_question_with_its_answer() {
+        let text = |t: Option<&str>, q: Option<&str>, a: Option<&str>| AddKnowledgeText {
+            title: "Title".into(),
+            text: t.map(Into::into),
+            question: q.map(Into::into),
+            answer: a.map(Into::into),
+        };
+        assert!(text(Some("body"), None, None).validate().is_ok());
+        assert!(text(None, Some("q?"), Some("a.")).validate().is_ok());
+        let neither = text(None, None, None).validate().unwrap_err();
+        assert!(neither.get("text").is_some());
+        let both = text(Some("body"), Some("q?"), Some("a."))
+            .validate()
+            .unwrap_err();
+        assert!(both.get("text").is_some());
+        let half = text(None, Some("q?"), None).validate().unwrap_err();
+        assert!(half.get("answer").is_some());
+        let untitled = AddKnowledgeText {
+            title: " ".into(),
+            ..text(Some("body"), None, None)
+        };
+        assert!(untitled.validate().unwrap_err().get("title").is_some());
+    }
+
+    #[test]
+    fn knowledge_urls_are_web_addresses_and_bounded_in_number() {
+        let urls = |list: &[&str]| AddKnowledgeUrls {
+            urls: list.iter().map(|u| (*u).to_owned()).collect(),
+            sitemap: false,
+        };
+        assert!(urls(&["https://example.com/", "http://example.com/a"])
+            .validate()
+            .is_ok());
+        assert!(urls(&[]).validate().unwrap_err().get("urls").is_some());
+        let bad = urls(&["https://ok.example/", "ftp://x"])
+            .validate()
+            .unwrap_err();
+        assert!(bad.get("urls.1").is_some());
+        let many: Vec<String> = (0..51).map(|i| format!("https://e.com/{i}")).collect();
+        let too_many = AddKnowledgeUrls {
+            urls: many,
+            sitemap: false,
+        };
+        assert!(too_many.validate().unwrap_err().get("urls").is_some());
     }
 }
