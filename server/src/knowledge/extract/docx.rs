@@ -454,17 +454,18 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_zip_bomb_is_refused_by_its_declared_size() {
-        let zeros = vec![b' '; 80 * 1024 * 1024];
-        let bytes = docx(&[("word/document.xml", &zeros)]);
+    fn a_zip_bomb_is_refused_by_its_declared_size_without_inflating() {
+        let spaces = vec![b' '; 80 * 1024 * 1024];
+        let mut bytes = docx(&[("word/document.xml", &spaces)]);
         assert!(bytes.len() < 1024 * 1024, "{} bytes", bytes.len());
-        let started = std::time::Instant::now();
+        // Garbage where the deflated data starts: inflating at all would fail on it.
+        let data_start = 30 + "word/document.xml".len();
+        bytes[data_start..data_start + 64].fill(0xFF);
         let error = read(&bytes).unwrap_err();
         assert_eq!(
             error.to_string(),
             "The DOCX inflates past the 64 MiB limit."
         );
-        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

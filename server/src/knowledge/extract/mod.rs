@@ -343,6 +343,31 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn uploads_are_sniffed_and_extracted_off_the_runtime() {
+        let upload = Bytes::from_static(b"# Handbook\r\n\r\nWelcome.\r\n");
+        let format = sniff("handbook.md", &upload).unwrap();
+        let extracted = extract(format, upload, &Limits::default()).await.unwrap();
+        assert_eq!(extracted.text, "# Handbook\n\nWelcome.");
+        assert_eq!(extracted.title.as_deref(), Some("Handbook"));
+        let error = extract(
+            Format::Text,
+            Bytes::from_static(b" \n\t\n"),
+            &Limits::default(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(error.to_string(), "The file has no text to index.");
+        let binary = Bytes::from_static(b"MZ\x90\0\x03\0\0\0\x04\0");
+        let error = extract(Format::Text, binary, &Limits::default())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "The file is not text in any encoding chatdeck can read."
+        );
+    }
+
     #[test]
     fn titles_are_one_bounded_line() {
         assert_eq!(clean_title("  A\n  report \t"), Some("A report".into()));

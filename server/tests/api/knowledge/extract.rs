@@ -151,36 +151,65 @@ async fn garbage_truncated_and_broken_pdfs_fail_with_a_reason() {
     assert!(error.starts_with("The PDF could not be read: "), "{error}");
 }
 
+/// A PDF whose cross-reference stream, which lopdf inflates while loading (within its own
+/// 256 MiB bound), inflates to `size` bytes.
+fn xref_stream_bomb(size: usize) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.5\n".to_vec();
+    bytes.extend(b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    bytes.extend(b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+    bytes.extend(b"3 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n");
+    let xref_at = bytes.len();
+    let data = run_length_zeros(size);
+    bytes.extend(
+        format!(
+            "4 0 obj\n<< /Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R \
+             /Filter /RunLengthDecode /Length {} >>\nstream\n",
+            data.len()
+        )
+        .as_bytes(),
+    );
+    bytes.extend(data);
+    bytes.extend(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    bytes
+}
+
 #[tokio::test]
 async fn a_pdf_needing_more_memory_than_allowed_fails_cleanly_and_the_server_goes_on() {
-    // An object stream lopdf inflates while loading, to 200 MiB, against 64 MiB.
-    let bomb = pdf(&[&["Never read"]], None, |document| {
-        let stream = Stream::new(
-            dictionary! {
-                "Type" => "ObjStm",
-                "N" => 1,
-                "First" => 10,
-                "Filter" => "RunLengthDecode",
-            },
-            run_length_zeros(200 * 1024 * 1024),
-        )
-        .with_compression(false);
-        document.add_object(stream);
-        None
-    });
     let small = Limits {
         pdf_memory_bytes: 64 * 1024 * 1024,
         ..limits()
     };
     let started = Instant::now();
     assert_eq!(
-        read(bomb, &small).await.unwrap_err(),
+        read(xref_stream_bomb(200 * 1024 * 1024), &small)
+            .await
+            .unwrap_err(),
         "The PDF could not be read: the reader ran out of memory."
     );
     assert!(started.elapsed() < Duration::from_secs(30));
     // The same limits still read an ordinary PDF.
     let ordinary = pdf(&[&["Still here"]], None, no_extra);
     assert_eq!(read(ordinary, &small).await.unwrap(), "title: \nStill here");
+}
+
+#[tokio::test]
+async fn a_pdf_bomb_in_page_content_is_refused_by_the_page_cap() {
+    let bomb = pdf(&[&[]], None, |document| {
+        let stream = Stream::new(
+            dictionary! { "Filter" => "RunLengthDecode" },
+            run_length_zeros(200 * 1024 * 1024),
+        );
+        Some(document.add_object(stream))
+    });
+    // A quarter of 256 MiB: one page's content may inflate to 64 MiB.
+    let limits = Limits {
+        pdf_memory_bytes: 256 * 1024 * 1024,
+        ..limits()
+    };
+    assert_eq!(
+        read(bomb, &limits).await.unwrap_err(),
+        "The PDF could not be read: a page's content inflates past the reader's limit."
+    );
 }
 
 /// 400 pages sharing one content stream that inflates to 10 MiB each time a page is read.
@@ -190,8 +219,7 @@ fn slow_pdf() -> Vec<u8> {
         let stream = Stream::new(
             dictionary! { "Filter" => "RunLengthDecode" },
             run_length_zeros(10 * 1024 * 1024),
-        )
-        .with_compression(false);
+        );
         Some(document.add_object(stream))
     })
 }
