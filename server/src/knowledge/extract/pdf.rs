@@ -110,9 +110,8 @@ fn load_failure(error: &lopdf::Error) -> PdfFailure {
         | Error::InvalidPassword
         | Error::UnsupportedSecurityHandler(_)
         | Error::AlreadyEncrypted => PdfFailure::Encrypted,
-        Error::ReferenceCycle(_) | Error::ReferenceLimit | Error::RecursionLimit => {
-            PdfFailure::ReferenceLoop
-        }
+        Error::ReferenceCycle(_) | Error::ReferenceLimit => PdfFailure::ReferenceLoop,
+        Error::RecursionLimit => PdfFailure::TooDeep,
         Error::Decompress(DecompressError::MemoryLimitExceeded { .. }) => {
             PdfFailure::StreamTooLarge
         }

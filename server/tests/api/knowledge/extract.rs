@@ -251,6 +251,22 @@ async fn a_pdf_reader_past_its_deadline_is_killed() {
 }
 
 #[tokio::test]
+async fn a_pdf_nested_a_million_arrays_deep_ends_with_a_reason() {
+    let depth = 1_000_000;
+    let mut bytes = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n".to_vec();
+    bytes.extend(b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 /Deep ");
+    bytes.extend(std::iter::repeat_n(b'[', depth));
+    bytes.extend(std::iter::repeat_n(b']', depth));
+    bytes.extend(b" >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n");
+    bytes.extend(b"trailer\n<< /Root 1 0 R >>\n%%EOF\n");
+    let error = read(bytes, &limits()).await.unwrap_err();
+    assert!(
+        error.starts_with("The PDF could not be read: ") || error.starts_with("The PDF has no"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
 async fn the_text_cap_holds_across_the_process_boundary() {
     let bytes = pdf(
         &[&["A line that is long enough to pass the cap"]],
