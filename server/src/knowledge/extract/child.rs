@@ -99,7 +99,9 @@ pub(super) async fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, E
         ))
         .arg(format!("--memory-bytes={}", limits.pdf_memory_bytes))
         .arg(format!("--cpu-seconds={}", limits.pdf_cpu_seconds))
-        // The child logs nothing; its stderr is kept for the reason it crashed.
+        // The child needs none of the server's environment (which holds its secrets), and
+        // logs nothing: its stderr is kept for the reason it crashed.
+        .env_clear()
         .env("RUST_LOG", "off")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
