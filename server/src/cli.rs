@@ -1,6 +1,7 @@
 //! The `chatdeck` command line: `serve` (the default) and `api-key create|list|revoke`.
 //! Key commands open the same database file as a running server; SQLite's WAL and busy
-//! timeout let both write.
+//! timeout let both write. The hidden `extract pdf` is the server's own PDF reader process
+//! (`knowledge::extract::child`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{Config, RemoteBackend};
+use crate::knowledge::extract::child::{self, PdfArgs};
 use crate::startup::Application;
 use crate::{orgs, store, users};
 
@@ -62,6 +64,15 @@ pub enum Command {
     /// Manage console users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Read a document in a process of its own (the server runs this; not for people).
+    #[command(subcommand, hide = true)]
+    Extract(ExtractCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExtractCommand {
+    /// The PDF on standard input, as JSON on standard output.
+    Pdf(PdfArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,6 +143,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Serve(args)) => serve(&cli.data, args).await,
         Some(Command::ApiKey(command)) => api_key(&cli.data, command).await,
         Some(Command::User(command)) => user(&cli.data, command).await,
+        // Synchronous on purpose: the reader is all this process does.
+        Some(Command::Extract(ExtractCommand::Pdf(args))) => Ok(child::serve_pdf(&args)?),
     }
 }
 

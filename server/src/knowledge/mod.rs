@@ -1,2 +1,4 @@
-//! The knowledge base: documents a chatbot answers from.
+//! The knowledge base.
+pub mod chunk;
+pub mod extract;
 pub mod fetch;
