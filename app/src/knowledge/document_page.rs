@@ -97,7 +97,9 @@ fn DocumentHeading(doc: KnowledgeDocument) -> impl IntoView {
         format!("added {}", short_timestamp(&doc.created_at)),
     ]
     .join(" · ");
-    let source = doc.source_url.clone().map(|url| {
+    // Only web addresses become links (the backend fetches nothing else).
+    let web = |url: &String| url.starts_with("https://") || url.starts_with("http://");
+    let source = doc.source_url.clone().filter(web).map(|url| {
         view! {
             <a
                 href=url.clone()

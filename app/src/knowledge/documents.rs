@@ -174,7 +174,11 @@ pub fn DocumentTable(chatbot_id: String, first: DocumentList) -> impl IntoView {
     events::on_change(reload);
 
     let rename = Action::new(move |(document, title): &(String, String)| {
-        rename_document(table.chatbot_id.get_value(), document.clone(), title.clone())
+        rename_document(
+            table.chatbot_id.get_value(),
+            document.clone(),
+            title.clone(),
+        )
     });
     Effect::new(move |_| match rename.value().get() {
         Some(Ok(doc)) => {
@@ -473,14 +477,17 @@ fn send_replacement(table: Table, document: String, file: web_sys::File) {
         });
     };
     let form = web_sys::FormData::new().ok().filter(|form| {
-        form.append_with_str("id", &table.chatbot_id.get_value()).is_ok()
+        form.append_with_str("id", &table.chatbot_id.get_value())
+            .is_ok()
             && form.append_with_str("document_id", &document_id).is_ok()
             && form
                 .append_with_blob_and_filename("file", &file, &file.name())
                 .is_ok()
     });
     let Some(form) = form else {
-        return set(UploadState::Error("This browser could not read the file.".into()));
+        return set(UploadState::Error(
+            "This browser could not read the file.".into(),
+        ));
     };
     set(UploadState::Uploading(0));
     let progress = set.clone();
@@ -518,13 +525,14 @@ fn DocumentRow(
     let id = StoredValue::new(doc.id.clone());
     let title = StoredValue::new(doc.title.clone());
     let href = chunk_href(&table.chatbot_id.get_value(), &doc.id, None, "");
-    let is_renaming = move || {
+    // A memo: the title cell is rebuilt when renaming starts or ends, not on every keystroke.
+    let is_renaming = Memo::new(move |_| {
         table
             .renaming
             .read()
             .as_ref()
             .is_some_and(|(d, _)| *d == id.get_value())
-    };
+    });
     let replacement = move || {
         table
             .replacing
@@ -542,10 +550,9 @@ fn DocumentRow(
             .map(|(_, reason)| reason.clone())
     };
     let rename_input = format!("rename-{}", doc.id);
-    let subtitle = doc
-        .source_url
-        .clone()
-        .or_else(|| (doc.file_name != doc.title && !doc.file_name.is_empty()).then(|| doc.file_name.clone()));
+    let subtitle = doc.source_url.clone().or_else(|| {
+        (doc.file_name != doc.title && !doc.file_name.is_empty()).then(|| doc.file_name.clone())
+    });
     // Typed and fetched sources have no file to replace.
     let replaceable = matches!(doc.source, None | Some(okchat::DocumentSource::File));
     let chunks = if doc.status == DocumentStatus::Ready {
@@ -554,7 +561,7 @@ fn DocumentRow(
         "—".to_owned()
     };
     let title_cell = move || {
-        if is_renaming() {
+        if is_renaming.get() {
             let input_id = rename_input.clone();
             // Focus moves into the field it opens, with the old title selected.
             let field = NodeRef::<html::Input>::new();

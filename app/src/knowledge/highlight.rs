@@ -27,7 +27,8 @@ pub struct Segment {
 fn stem(word: &str) -> &str {
     for suffix in ["ing", "ed", "es", "s"] {
         if let Some(stem) = word.strip_suffix(suffix) {
-            if stem.chars().count() >= MIN_TERM_CHARS + 1 {
+            // Short words keep their ending: "uses" is not "use".
+            if stem.chars().count() > MIN_TERM_CHARS {
                 return stem;
             }
         }
@@ -134,9 +135,16 @@ mod tests {
     fn the_text_is_kept_exactly_and_markup_stays_text() {
         let text = "<b>Shipping</b> & returns: ship <script>";
         let pieces = segments(text, &terms("shipping"));
-        assert_eq!(pieces.iter().map(|s| s.text.as_str()).collect::<String>(), text);
         assert_eq!(
-            pieces.iter().filter(|s| s.hit).map(|s| s.text.as_str()).collect::<Vec<_>>(),
+            pieces.iter().map(|s| s.text.as_str()).collect::<String>(),
+            text
+        );
+        assert_eq!(
+            pieces
+                .iter()
+                .filter(|s| s.hit)
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>(),
             vec!["Shipping"]
         );
         assert_eq!(segments("", &terms("x")), Vec::new());

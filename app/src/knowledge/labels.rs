@@ -139,7 +139,11 @@ pub fn query_encode(value: &str) -> String {
 mod tests {
     use super::*;
 
-    fn doc(content_type: &str, file_name: &str, source: Option<DocumentSource>) -> KnowledgeDocument {
+    fn doc(
+        content_type: &str,
+        file_name: &str,
+        source: Option<DocumentSource>,
+    ) -> KnowledgeDocument {
         KnowledgeDocument {
             id: "d".into(),
             chatbot_id: "b".into(),
@@ -161,12 +165,25 @@ mod tests {
     fn a_document_type_reads_as_a_short_label() {
         assert_eq!(kind_label(&doc("application/pdf", "a.pdf", None)), "PDF");
         assert_eq!(
-            kind_label(&doc("text/markdown; charset=utf-8", "a.md", Some(DocumentSource::File))),
+            kind_label(&doc(
+                "text/markdown; charset=utf-8",
+                "a.md",
+                Some(DocumentSource::File)
+            )),
             "Markdown"
         );
-        assert_eq!(kind_label(&doc("application/octet-stream", "notes.CSV", None)), "CSV");
-        assert_eq!(kind_label(&doc("text/plain", "", Some(DocumentSource::Qa))), "Q&A");
-        assert_eq!(kind_label(&doc("text/html", "", Some(DocumentSource::Url))), "Web page");
+        assert_eq!(
+            kind_label(&doc("application/octet-stream", "notes.CSV", None)),
+            "CSV"
+        );
+        assert_eq!(
+            kind_label(&doc("text/plain", "", Some(DocumentSource::Qa))),
+            "Q&A"
+        );
+        assert_eq!(
+            kind_label(&doc("text/html", "", Some(DocumentSource::Url))),
+            "Web page"
+        );
         assert_eq!(kind_label(&doc("", "data.xyz", None)), "XYZ");
         assert_eq!(kind_label(&doc("", "README", None)), "File");
     }
@@ -196,7 +213,13 @@ mod tests {
             chunk_href("b1", "d1", Some(3), " refund policy? "),
             "/chatbots/b1/knowledge/d1?chunk=3&q=refund%20policy%3F#chunk-3"
         );
-        assert_eq!(chunk_href("b1", "d1", None, ""), "/chatbots/b1/knowledge/d1");
-        assert_eq!(headings_path(&["Guide".into(), "Refunds".into()]), "Guide › Refunds");
+        assert_eq!(
+            chunk_href("b1", "d1", None, ""),
+            "/chatbots/b1/knowledge/d1"
+        );
+        assert_eq!(
+            headings_path(&["Guide".into(), "Refunds".into()]),
+            "Guide › Refunds"
+        );
     }
 }

@@ -344,7 +344,11 @@ mod backend {
 
 /// Signed-in users only: a page of the chatbot's documents whose title contains `title`.
 #[server]
-pub async fn list_documents(id: String, title: String, page: u32) -> Result<DocumentList, AppError> {
+pub async fn list_documents(
+    id: String,
+    title: String,
+    page: u32,
+) -> Result<DocumentList, AppError> {
     let (_, client) = crate::backend::client().await?;
     let page = page.max(1);
     let title = title.trim().to_owned();
@@ -354,7 +358,9 @@ pub async fn list_documents(id: String, title: String, page: u32) -> Result<Docu
         page: Some(u64::from(page)),
         limit: Some(u64::from(DOCUMENTS_PER_PAGE)),
     };
-    let found = client.get_knowledge_base_list_of_chatbot(&id, &query).await?;
+    let found = client
+        .get_knowledge_base_list_of_chatbot(&id, &query)
+        .await?;
     Ok(DocumentList {
         documents: found.data,
         title,
@@ -378,7 +384,9 @@ pub async fn document_statuses(
             id: Some(document),
             ..Default::default()
         };
-        let page = client.get_knowledge_base_list_of_chatbot(&id, &query).await?;
+        let page = client
+            .get_knowledge_base_list_of_chatbot(&id, &query)
+            .await?;
         found.extend(page.data);
     }
     Ok(found)
@@ -392,7 +400,9 @@ pub async fn get_document(id: String, document_id: String) -> Result<KnowledgeDo
         id: Some(document_id),
         ..Default::default()
     };
-    let page = client.get_knowledge_base_list_of_chatbot(&id, &query).await?;
+    let page = client
+        .get_knowledge_base_list_of_chatbot(&id, &query)
+        .await?;
     page.data
         .into_iter()
         .next()
@@ -645,9 +655,16 @@ mod tests {
     fn a_result_is_split_into_its_title_chunk_and_text() {
         assert_eq!(
             split_result_content("Title: Refunds\nChunk: 3\n\nWe refund within 14 days.\n\nMore."),
-            (Some("Refunds"), Some(3), "We refund within 14 days.\n\nMore.")
+            (
+                Some("Refunds"),
+                Some(3),
+                "We refund within 14 days.\n\nMore."
+            )
         );
-        assert_eq!(split_result_content("plain text"), (None, None, "plain text"));
+        assert_eq!(
+            split_result_content("plain text"),
+            (None, None, "plain text")
+        );
     }
 
     #[test]
@@ -676,7 +693,10 @@ mod tests {
             url_lines(" https://a.test/x \n\n\thttps://b.test\n"),
             vec!["https://a.test/x", "https://b.test"]
         );
-        assert_eq!(qa_title("", "  How do refunds work? "), "How do refunds work?");
+        assert_eq!(
+            qa_title("", "  How do refunds work? "),
+            "How do refunds work?"
+        );
         assert_eq!(qa_title(" Refunds ", "How?"), "Refunds");
         assert_eq!(qa_title("", &"q".repeat(300)).chars().count(), 200);
     }

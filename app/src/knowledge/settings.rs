@@ -30,8 +30,20 @@ pub fn RetrievalSettingsForm(
     let in_force = RwSignal::new((settings.threshold_in_force, settings.max_results_in_force));
     Effect::new(move |_| {
         if let Some(Ok(stored)) = save.value().get() {
-            threshold.set(stored.values.get(keys::THRESHOLD).cloned().unwrap_or_default());
-            max_results.set(stored.values.get(keys::MAX_RESULTS).cloned().unwrap_or_default());
+            threshold.set(
+                stored
+                    .values
+                    .get(keys::THRESHOLD)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            max_results.set(
+                stored
+                    .values
+                    .get(keys::MAX_RESULTS)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
             in_force.set((stored.threshold_in_force, stored.max_results_in_force));
         }
     });
@@ -109,7 +121,13 @@ pub fn RetrievalSettingsForm(
                 <div class="flex flex-wrap items-center gap-3">
                     <p
                         role="status"
-                        class="min-h-5 flex-1 text-sm"
+                        class=move || {
+                            if matches!(outcome.get(), Some(Ok(()))) {
+                                "min-h-5 flex-1 text-sm text-emerald-800 dark:text-emerald-300"
+                            } else {
+                                "min-h-5 flex-1 text-sm text-red-700 dark:text-red-400"
+                            }
+                        }
                         data-testid="retrieval-settings-status"
                     >
                         {move || {

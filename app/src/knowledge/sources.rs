@@ -16,7 +16,8 @@ use crate::ui::submit::{banner_text, dispatch_on_submit};
 
 const SUBMIT: &str = "rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
 const DETAILS: &str = "group rounded-lg border border-slate-200 bg-white open:pb-4 dark:border-slate-800 dark:bg-slate-900";
-const SUMMARY: &str = "cursor-pointer rounded-lg px-4 py-3 font-medium hover:bg-slate-50 dark:hover:bg-slate-800";
+const SUMMARY: &str =
+    "cursor-pointer rounded-lg px-4 py-3 font-medium hover:bg-slate-50 dark:hover:bg-slate-800";
 
 /// A form's post that the server function refused before the page hydrated (leptos sends the
 /// browser back with the function's path and its error in the query).
@@ -55,7 +56,10 @@ where
 }
 
 /// The reason `outcome` gives for the field `key`.
-fn field_error(outcome: Signal<Option<Result<usize, AppError>>>, key: &'static str) -> Signal<Option<String>> {
+fn field_error(
+    outcome: Signal<Option<Result<usize, AppError>>>,
+    key: &'static str,
+) -> Signal<Option<String>> {
     Signal::derive(move || match outcome.get() {
         Some(Err(error)) => error.field(key).map(str::to_owned),
         _ => None,
@@ -74,8 +78,14 @@ fn FormStatus(
             return Some(("Adding…".to_owned(), false));
         }
         match outcome.get() {
-            Some(Ok(1)) => Some(("Added. It is being processed; see the table.".to_owned(), true)),
-            Some(Ok(n)) => Some((format!("Added {n} documents. They are being processed; see the table."), true)),
+            Some(Ok(1)) => Some((
+                "Added. It is being processed; see the table.".to_owned(),
+                true,
+            )),
+            Some(Ok(n)) => Some((
+                format!("Added {n} documents. They are being processed; see the table."),
+                true,
+            )),
             failed @ Some(Err(_)) => banner_text(failed).map(|t| (t, false)),
             None => None,
         }
@@ -134,11 +144,7 @@ pub fn AddSources(chatbot_id: String, refused: Option<RefusedPost>) -> impl Into
     on_added(add_text, vec![text_title, text_body]);
 
     let add_qa = ServerAction::<AddQa>::new();
-    let (qa_title, qa_question, qa_answer) = (
-        field(),
-        field(),
-        field(),
-    );
+    let (qa_title, qa_question, qa_answer) = (field(), field(), field());
     let qa_outcome = outcome(add_qa, RefusedPost::of::<AddQa>(&refused));
     on_added(add_qa, vec![qa_title, qa_question, qa_answer]);
 

@@ -55,7 +55,7 @@ pub fn RetrievalTester(
                 }
             >
                 <label for="tester-question" class="sr-only">
-                    "Question"
+                    "Question to test"
                 </label>
                 <input
                     id="tester-question"
@@ -249,7 +249,10 @@ mod tests {
 
     #[test]
     fn the_ranking_is_named() {
-        assert_eq!(ranking_label(Some("hybrid")), "Hybrid (full-text and vectors)");
+        assert_eq!(
+            ranking_label(Some("hybrid")),
+            "Hybrid (full-text and vectors)"
+        );
         assert_eq!(ranking_label(Some("full-text")), "Full-text");
         assert_eq!(ranking_label(None), "Not reported");
     }

@@ -32,7 +32,9 @@ pub enum UploadState {
     /// Every byte sent; the console is handing it to the knowledge base.
     Storing,
     Processing,
-    Ready { chunks: u64 },
+    Ready {
+        chunks: u64,
+    },
     /// Stored, but extracting or indexing it failed, for this reason.
     Failed(String),
     /// The knowledge base would not take it (type, size), for this reason.
@@ -150,7 +152,8 @@ impl Uploads {
             let key = self.next_key.get_value();
             self.next_key.set_value(key + 1);
             let size = file.size() as u64;
-            let refused = (size > FILE_MAX_BYTES).then(|| UploadState::Refused(too_large(&file.name())));
+            let refused =
+                (size > FILE_MAX_BYTES).then(|| UploadState::Refused(too_large(&file.name())));
             let entry = Entry {
                 key,
                 name: StoredValue::new(file.name()),
@@ -193,15 +196,21 @@ impl Uploads {
         let form = match web_sys::FormData::new() {
             Ok(form) => form,
             Err(_) => {
-                return finished(UploadState::Error("This browser could not read the file.".into()))
+                return finished(UploadState::Error(
+                    "This browser could not read the file.".into(),
+                ))
             }
         };
-        let appended = form.append_with_str("id", &self.chatbot_id.get_value()).is_ok()
+        let appended = form
+            .append_with_str("id", &self.chatbot_id.get_value())
+            .is_ok()
             && form
                 .append_with_blob_and_filename("files", &file, &file.name())
                 .is_ok();
         if !appended {
-            return finished(UploadState::Error("This browser could not read the file.".into()));
+            return finished(UploadState::Error(
+                "This browser could not read the file.".into(),
+            ));
         }
         entry.state.set(UploadState::Uploading(0));
         super::xhr::post_form::<Vec<KnowledgeDocument>>(
@@ -448,7 +457,10 @@ mod tests {
             message: "“a.exe” is not a supported file type.".into(),
             fields: Default::default(),
         });
-        assert_eq!(refused.text(), "Refused: “a.exe” is not a supported file type.");
+        assert_eq!(
+            refused.text(),
+            "Refused: “a.exe” is not a supported file type."
+        );
         assert_eq!(
             UploadState::of_error(&AppError::BackendUnavailable("down".into())).as_str(),
             "error"

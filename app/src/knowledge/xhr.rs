@@ -34,13 +34,12 @@ pub fn post_form<T: DeserializeOwned + 'static>(
     {
         return on_done(Err(unavailable()));
     }
-    let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
-        move |ev: web_sys::ProgressEvent| {
+    let progress =
+        Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
             if ev.length_computable() && ev.total() > 0.0 {
                 on_progress((ev.loaded() / ev.total() * 100.0).floor().clamp(0.0, 100.0) as u32);
             }
-        },
-    );
+        });
     if let Ok(upload) = request.upload() {
         upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
     }
