@@ -89,6 +89,28 @@ test("deleting asks first in a dialog that the keyboard can answer", async ({ pa
   expect(await listThroughApi(request, bot.id)).toEqual([]);
 });
 
+test("a document's file is replaced from its row, with its progress, and indexed again", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Replace ${stamp()}` });
+  const doc = await uploadThroughApi(request, bot.id, guide);
+  await waitUntilReady(request, bot.id);
+  await signIn(page, `/chatbots/${bot.id}/knowledge`);
+  const row = page.getByRole("region", { name: "Documents" }).getByTestId("document-row");
+  const chooser = page.waitForEvent("filechooser");
+  await row.getByRole("button", { name: `Replace the file of ${doc.title}` }).click();
+  const answer = serverFnAnswer(page, "replace_document");
+  await (await chooser).setFiles(
+    markdown("guide.md", "# Customer guide\n\n## Warranty\n\nEvery device has a two-year warranty.\n"),
+  );
+  expect((await answer).status()).toBe(200);
+  await expect(row.getByTestId("document-status")).toHaveText("Ready", { timeout: 20_000 });
+  const chunks = await request.get(`/api/external/chatbot/${bot.id}/knowledge-base/${doc.id}/chunks`, {
+    headers: { "x-api-key": process.env.CHATDECK_E2E_API_KEY ?? "" },
+  });
+  const text = (await chunks.json()).data.map((c: { content: string }) => c.content).join("\n");
+  expect(text).toContain("two-year warranty");
+  expect(text).not.toContain("We refund every order");
+});
+
 test("a Q&A entry and a text entry are added from their forms and show in the table", async ({ page, request }) => {
   const bot = await createChatbot(request, { name: `Typed ${stamp()}` });
   await signIn(page, `/chatbots/${bot.id}/knowledge`);
