@@ -17,6 +17,7 @@ pub mod console;
 pub mod error;
 pub mod files;
 pub mod http;
+pub mod knowledge;
 pub mod orgs;
 pub mod startup;
 pub mod state;

@@ -1,0 +1,2 @@
+//! The knowledge base: documents a chatbot answers from.
+pub mod fetch;
