@@ -119,6 +119,10 @@ pub fn DocumentTable(chatbot_id: String, first: DocumentList) -> impl IntoView {
         load.dispatch((title, page));
     };
     Effect::new(move |_| match load.value().get() {
+        // A page emptied by deletions gives way to the last page there is.
+        Some(Ok(page)) if page.documents.is_empty() && page.page > 1 && page.total_pages > 0 => {
+            load.dispatch((page.title, page.total_pages));
+        }
         // An answer for a filter since changed is dropped: the newer one follows.
         Some(Ok(page)) if page.title == filter.get_untracked().trim() => {
             list.set(page);
