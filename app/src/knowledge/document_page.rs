@@ -65,13 +65,18 @@ pub fn DocumentPage() -> impl IntoView {
             <Suspense fallback=|| {
                 view! { <p class="text-slate-600 dark:text-slate-400">"Loading document…"</p> }
             }>
-                <ErrorBoundary fallback=|errors| view! { <PageError errors /> }>
+                <ErrorBoundary fallback=|errors| {
+                    view! { <PageError errors /> }
+                }>
                     {move || {
                         let (base, question) = (base.clone(), question.clone());
                         Suspend::new(async move {
                             let doc = document.await?;
                             let chunks = chunks.await?;
-                            Ok::<_, crate::error::AppError>(
+                            Ok::<
+                                _,
+                                crate::error::AppError,
+                            >(
                                 view! {
                                     <DocumentHeading doc=doc.clone() />
                                     <Chunks doc chunks base question />

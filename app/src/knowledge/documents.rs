@@ -283,7 +283,10 @@ pub fn DocumentTable(chatbot_id: String, first: DocumentList) -> impl IntoView {
                 <h2 id="documents-title" class="font-semibold">
                     "Documents"
                 </h2>
-                <span class="text-sm text-slate-600 dark:text-slate-400" data-testid="document-count">
+                <span
+                    class="text-sm text-slate-600 dark:text-slate-400"
+                    data-testid="document-count"
+                >
                     {move || {
                         let n = list.with(|l| l.total_count);
                         if n == 1 {
@@ -432,8 +435,7 @@ pub fn DocumentTable(chatbot_id: String, first: DocumentList) -> impl IntoView {
                     "Delete this document?"
                 </h3>
                 <p class="mt-2 text-sm text-slate-700 dark:text-slate-300">
-                    "“"
-                    {move || table.deleting.get().map(|(_, title)| title).unwrap_or_default()}
+                    "“" {move || table.deleting.get().map(|(_, title)| title).unwrap_or_default()}
                     "” and its chunks are removed from the knowledge base; the chatbot stops answering from it. This cannot be undone."
                 </p>
                 <p role="alert" class="mt-2 text-sm text-red-700 empty:hidden dark:text-red-400">
@@ -592,15 +594,22 @@ fn DocumentRow(
                         node_ref=field
                         class=format!("{INPUT} !mt-0 max-w-xs py-1 text-sm")
                         prop:value=move || {
-                            table.renaming.read().as_ref().map(|(_, t)| t.clone()).unwrap_or_default()
+                            table
+                                .renaming
+                                .read()
+                                .as_ref()
+                                .map(|(_, t)| t.clone())
+                                .unwrap_or_default()
                         }
                         on:input=move |ev| {
                             let typed = event_target_value(&ev);
-                            table.renaming.update(|r| {
-                                if let Some((_, title)) = r {
-                                    *title = typed;
-                                }
-                            });
+                            table
+                                .renaming
+                                .update(|r| {
+                                    if let Some((_, title)) = r {
+                                        *title = typed;
+                                    }
+                                });
                         }
                         on:keydown=move |ev| {
                             if ev.key() == "Escape" {
@@ -655,7 +664,10 @@ fn DocumentRow(
             <td class=format!("{CELL} md:max-w-xs") data-label="Title">
                 <div class="min-w-0">
                     {title_cell}
-                    <p role="alert" class="mt-1 text-xs text-red-700 empty:hidden dark:text-red-400">
+                    <p
+                        role="alert"
+                        class="mt-1 text-xs text-red-700 empty:hidden dark:text-red-400"
+                    >
                         {row_error}
                     </p>
                 </div>
@@ -696,7 +708,10 @@ fn DocumentRow(
             </td>
             <td class=format!("{CELL} max-md:before:content-none") data-label="">
                 <div class="flex flex-wrap gap-1.5">
-                    <a href=chunk_href(&table.chatbot_id.get_value(), &doc.id, None, "") class=SMALL_BUTTON>
+                    <a
+                        href=chunk_href(&table.chatbot_id.get_value(), &doc.id, None, "")
+                        class=SMALL_BUTTON
+                    >
                         "Chunks"
                     </a>
                     <button
@@ -722,9 +737,7 @@ fn DocumentRow(
                         })}
                     <button
                         type="button"
-                        class=format!(
-                            "{SMALL_BUTTON} text-red-800 dark:text-red-300",
-                        )
+                        class=format!("{SMALL_BUTTON} text-red-800 dark:text-red-300")
                         aria-label=format!("Delete {}", doc.title)
                         on:click=move |_| ask_delete.run((id.get_value(), title.get_value()))
                     >

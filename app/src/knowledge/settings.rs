@@ -110,7 +110,10 @@ pub fn RetrievalSettingsForm(
                     step="1"
                     default=MAX_RESULTS_DEFAULT
                 />
-                <p class="text-xs text-slate-600 dark:text-slate-400" data-testid="retrieval-in-force">
+                <p
+                    class="text-xs text-slate-600 dark:text-slate-400"
+                    data-testid="retrieval-in-force"
+                >
                     {move || {
                         let (threshold, count) = in_force.get();
                         format!(

@@ -199,7 +199,11 @@ pub fn AddSources(chatbot_id: String, refused: Option<RefusedPost>) -> impl Into
                             pending=add_text.pending().into()
                             testid="add-text-status"
                         />
-                        <button type="submit" class=SUBMIT disabled=move || add_text.pending().get()>
+                        <button
+                            type="submit"
+                            class=SUBMIT
+                            disabled=move || add_text.pending().get()
+                        >
                             "Add text"
                         </button>
                     </div>
@@ -303,7 +307,11 @@ pub fn AddSources(chatbot_id: String, refused: Option<RefusedPost>) -> impl Into
                             pending=add_urls.pending().into()
                             testid="add-urls-status"
                         />
-                        <button type="submit" class=SUBMIT disabled=move || add_urls.pending().get()>
+                        <button
+                            type="submit"
+                            class=SUBMIT
+                            disabled=move || add_urls.pending().get()
+                        >
                             "Add pages"
                         </button>
                     </div>

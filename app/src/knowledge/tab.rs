@@ -110,7 +110,9 @@ pub fn KnowledgeTab() -> impl IntoView {
             <Suspense fallback=|| {
                 view! { <p class="text-slate-600 dark:text-slate-400">"Loading documents…"</p> }
             }>
-                <ErrorBoundary fallback=|errors| view! { <PageError errors /> }>
+                <ErrorBoundary fallback=|errors| {
+                    view! { <PageError errors /> }
+                }>
                     {move || Suspend::new(async move {
                         documents
                             .await
@@ -122,7 +124,9 @@ pub fn KnowledgeTab() -> impl IntoView {
             </Suspense>
             <div class="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
                 <Suspense fallback=|| ()>
-                    <ErrorBoundary fallback=|errors| view! { <PageError errors /> }>
+                    <ErrorBoundary fallback=|errors| {
+                        view! { <PageError errors /> }
+                    }>
                         {move || {
                             let refused = settings_refusal.clone();
                             Suspend::new(async move {

@@ -96,14 +96,24 @@ pub fn RetrievalTester(
                                                 role="alert"
                                                 class="text-sm text-red-700 dark:text-red-400"
                                             >
-                                                {error.field("query").map(str::to_owned).map_or(error.to_string(), |r| format!("The question {r}."))}
+                                                {error
+                                                    .field("query")
+                                                    .map(str::to_owned)
+                                                    .map_or(
+                                                        error.to_string(),
+                                                        |r| format!("The question {r}."),
+                                                    )}
                                             </p>
                                         },
                                     ),
                                 )
                             }
                             Some(Ok(found)) => {
-                                Some(Either::Right(view! { <Results found chatbot_id=id.get_value() /> }))
+                                Some(
+                                    Either::Right(
+                                        view! { <Results found chatbot_id=id.get_value() /> },
+                                    ),
+                                )
                             }
                         },
                     )
@@ -204,8 +214,7 @@ fn ResultCard(
             data-testid=if dimmed { "dropped-result" } else { "used-result" }
         >
             <div class="flex flex-wrap items-baseline gap-x-2 text-sm">
-                {title}
-                <span class="text-xs text-slate-600 dark:text-slate-400">{chunk}</span>
+                {title} <span class="text-xs text-slate-600 dark:text-slate-400">{chunk}</span>
             </div>
             <div class="mt-2 flex items-center gap-2">
                 <div

@@ -344,7 +344,11 @@ pub fn KnowledgeUploader(chatbot_id: String, refusal: Option<String>) -> impl In
                 class="mt-2 text-sm text-red-700 empty:hidden dark:text-red-400"
                 data-testid="upload-refusal"
             >
-                {move || (!hydrated.get() || entries.read().is_empty()).then(|| refusal.clone()).flatten()}
+                {move || {
+                    (!hydrated.get() || entries.read().is_empty())
+                        .then(|| refusal.clone())
+                        .flatten()
+                }}
             </p>
             <ul class="mt-3 space-y-2 empty:hidden" aria-label="Uploads" aria-live="polite">
                 <For each=move || entries.get() key=|e| e.key let:entry>
@@ -392,7 +396,9 @@ fn UploadRow(entry: Entry) -> impl IntoView {
                         UploadState::Failed(_) | UploadState::Refused(_) | UploadState::Error(_) => {
                             "mt-1 text-xs text-red-700 dark:text-red-400"
                         }
-                        UploadState::Ready { .. } => "mt-1 text-xs text-emerald-800 dark:text-emerald-300",
+                        UploadState::Ready { .. } => {
+                            "mt-1 text-xs text-emerald-800 dark:text-emerald-300"
+                        }
                         _ => "mt-1 text-xs text-slate-600 dark:text-slate-400",
                     }
                 }
