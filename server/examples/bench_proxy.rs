@@ -59,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
         public_url: None,
         site_root: "target/site".into(),
         backend: None,
+        knowledge: server::knowledge::KnowledgeConfig::default(),
     };
     let app = Application::build(config).await?;
     let base = format!("http://{}", app.local_addr());

@@ -1,6 +1,7 @@
 //! The `chatdeck` command line: `serve` (the default) and `api-key create|list|revoke`.
 //! Key commands open the same database file as a running server; SQLite's WAL and busy
-//! timeout let both write.
+//! timeout let both write. The hidden `extract pdf` is the server's own PDF reader process
+//! (`knowledge::extract::child`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,6 +9,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{Config, RemoteBackend};
+use crate::knowledge::extract::child::{self, PdfArgs};
+use crate::knowledge::{EmbeddingsConfig, KnowledgeConfig};
 use crate::startup::Application;
 use crate::{orgs, store, users};
 
@@ -55,13 +58,22 @@ impl DataArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server (the default command).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage API keys.
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
     /// Manage console users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Read a document in a process of its own (the server runs this; not for people).
+    #[command(subcommand, hide = true)]
+    Extract(ExtractCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExtractCommand {
+    /// The PDF on standard input, as JSON on standard output.
+    Pdf(PdfArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +112,82 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub backend_api_key: Option<String>,
+    #[command(flatten)]
+    pub knowledge: KnowledgeArgs,
+}
+
+/// Ingestion and retrieval settings; the defaults suit a single small server.
+#[derive(Debug, Args)]
+pub struct KnowledgeArgs {
+    /// Largest file in a knowledge upload, in bytes [default: 20 MiB].
+    #[arg(long, env = "CHATDECK_UPLOAD_MAX_FILE_BYTES")]
+    pub upload_max_file_bytes: Option<usize>,
+    /// Largest knowledge upload request in all, in bytes [default: 100 MiB].
+    #[arg(long, env = "CHATDECK_UPLOAD_MAX_REQUEST_BYTES")]
+    pub upload_max_request_bytes: Option<usize>,
+    /// Largest chunk, in characters [default: 1000].
+    #[arg(long, env = "CHATDECK_CHUNK_SIZE")]
+    pub chunk_size: Option<usize>,
+    /// Characters neighbouring chunks share [default: 150].
+    #[arg(long, env = "CHATDECK_CHUNK_OVERLAP")]
+    pub chunk_overlap: Option<usize>,
+    /// Let "Add from URL" fetch private, loopback and link-local addresses (tests, intranets).
+    #[arg(long, env = "CHATDECK_FETCH_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
+    pub fetch_allow_private: bool,
+    /// Seconds a claimed ingestion job stays its worker's without renewal [default: 60].
+    #[arg(long, env = "CHATDECK_JOB_LEASE_SECS")]
+    pub job_lease_secs: Option<u64>,
+    /// An OpenAI-compatible API base for embeddings (hybrid ranking), e.g. https://api.openai.com/v1.
+    #[arg(long, env = "CHATDECK_EMBEDDINGS_URL", requires_all = ["embeddings_api_key", "embeddings_model"])]
+    pub embeddings_url: Option<String>,
+    #[arg(long, env = "CHATDECK_EMBEDDINGS_API_KEY", hide_env_values = true)]
+    pub embeddings_api_key: Option<String>,
+    #[arg(long, env = "CHATDECK_EMBEDDINGS_MODEL")]
+    pub embeddings_model: Option<String>,
+}
+
+impl KnowledgeArgs {
+    fn config(self) -> anyhow::Result<KnowledgeConfig> {
+        let mut config = KnowledgeConfig::default();
+        if let Some(bytes) = self.upload_max_file_bytes {
+            config.max_file_bytes = bytes;
+        }
+        if let Some(bytes) = self.upload_max_request_bytes {
+            config.max_request_bytes = bytes;
+        }
+        if let Some(size) = self.chunk_size {
+            anyhow::ensure!(
+                size >= 100,
+                "CHATDECK_CHUNK_SIZE must be at least 100 characters"
+            );
+            config.chunk.max_chars = size;
+        }
+        if let Some(overlap) = self.chunk_overlap {
+            config.chunk.overlap_chars = overlap;
+        }
+        anyhow::ensure!(
+            config.chunk.overlap_chars < config.chunk.max_chars,
+            "CHATDECK_CHUNK_OVERLAP must be smaller than CHATDECK_CHUNK_SIZE"
+        );
+        config.fetch.allow_private = self.fetch_allow_private;
+        if let Some(secs) = self.job_lease_secs {
+            anyhow::ensure!(secs >= 3, "CHATDECK_JOB_LEASE_SECS must be at least 3");
+            config.lease = std::time::Duration::from_secs(secs);
+        }
+        config.embeddings = match (
+            self.embeddings_url,
+            self.embeddings_api_key,
+            self.embeddings_model,
+        ) {
+            (Some(base_url), Some(api_key), Some(model)) => Some(EmbeddingsConfig {
+                base_url,
+                api_key: api_key.into(),
+                model,
+            }),
+            _ => None,
+        };
+        Ok(config)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,11 +215,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             else {
                 unreachable!("`serve` parses as the serve command")
             };
-            serve(&cli.data, args).await
+            serve(&cli.data, *args).await
         }
-        Some(Command::Serve(args)) => serve(&cli.data, args).await,
+        Some(Command::Serve(args)) => serve(&cli.data, *args).await,
         Some(Command::ApiKey(command)) => api_key(&cli.data, command).await,
         Some(Command::User(command)) => user(&cli.data, command).await,
+        // Synchronous on purpose: the reader is all this process does.
+        Some(Command::Extract(ExtractCommand::Pdf(args))) => Ok(child::serve_pdf(&args)?),
     }
 }
 
@@ -156,6 +246,7 @@ async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
                 base_url,
                 api_key: api_key.into(),
             }),
+        knowledge: args.knowledge.config()?,
     };
     let data_dir = config.data_dir.clone();
     let app = Application::build(config).await?;

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use secrecy::SecretString;
 
+use crate::knowledge::KnowledgeConfig;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
@@ -17,6 +19,7 @@ pub struct Config {
     pub site_root: PathBuf,
     /// A remote okchat-compatible API for the console to manage instead of this server's own.
     pub backend: Option<RemoteBackend>,
+    pub knowledge: KnowledgeConfig,
 }
 
 /// `CHATDECK_BACKEND_URL` and `CHATDECK_BACKEND_API_KEY`. The key is a `SecretString`, so
@@ -36,6 +39,11 @@ impl Config {
     pub fn uploads_dir(&self) -> PathBuf {
         self.data_dir.join("uploads")
     }
+
+    /// Knowledge originals: outside `uploads`, which is served to anyone.
+    pub fn knowledge_dir(&self) -> PathBuf {
+        self.data_dir.join("knowledge")
+    }
 }
 
 #[cfg(test)]
@@ -54,6 +62,7 @@ mod tests {
                 base_url: "https://v2.okchat.ai".into(),
                 api_key: "15a23c21867f4f38b0b46f5e4adb1caf87a040b34eb58f68".into(),
             }),
+            knowledge: KnowledgeConfig::default(),
         };
         let printed = format!("{config:?}");
         assert!(printed.contains("https://v2.okchat.ai"), "{printed}");

@@ -10,6 +10,8 @@ use async_trait::async_trait;
 pub trait FileStore: Send + Sync + 'static {
     /// Stores `bytes` under `key` atomically: readers see the old file or the whole new one.
     async fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()>;
+    /// The whole file under `key`.
+    async fn get(&self, key: &str) -> io::Result<bytes::Bytes>;
     /// Removes one file; a missing file is not an error.
     async fn delete(&self, key: &str) -> io::Result<()>;
     /// Removes everything under `prefix`; a missing prefix is not an error.
@@ -77,6 +79,12 @@ impl FileStore for LocalFiles {
         .map_err(io::Error::other)?
     }
 
+    async fn get(&self, key: &str) -> io::Result<bytes::Bytes> {
+        tokio::fs::read(self.path(key)?)
+            .await
+            .map(bytes::Bytes::from)
+    }
+
     async fn delete(&self, key: &str) -> io::Result<()> {
         ignore_missing(tokio::fs::remove_file(self.path(key)?).await)
     }
@@ -99,6 +107,7 @@ mod tests {
             std::fs::read(dir.path().join("chatbots/a/x.png")).unwrap(),
             b"png"
         );
+        assert_eq!(&files.get("chatbots/a/x.png").await.unwrap()[..], b"png");
         files.delete("chatbots/a/x.png").await.unwrap();
         files.delete("chatbots/a/x.png").await.unwrap();
         files.put("chatbots/a/y.png", b"png").await.unwrap();

@@ -5,7 +5,8 @@
 //! from the feature modules (`chatbots`, `orgs`, `users`) and the console; `store` is the
 //! database interface each feature implements for SQLite; `files` stores uploads; `error` is
 //! the one error type every API route answers with; `http` holds what every route shares
-//! (extractors, the request id, the public origin, conditional requests, paging).
+//! (extractors, the request id, the public origin, conditional requests, paging);
+//! `knowledge` reads uploaded documents into text and chunks.
 // The console's page views are deep types (no type erasure inside a page, which keeps the wasm
 // small); rendering them on the server needs the same limit as the `app` crate.
 #![recursion_limit = "512"]

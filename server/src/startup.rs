@@ -22,9 +22,10 @@ use crate::config::Config;
 use crate::console::{Console, Target};
 use crate::error;
 use crate::files::LocalFiles;
+use crate::knowledge::service::Knowledge;
 use crate::state::AppState;
 use crate::users::sessions::SessionCache;
-use crate::{chatbots, http, orgs, store};
+use crate::{chatbots, http, knowledge, orgs, store};
 
 /// Leptos settings without `LEPTOS_*` variables: cargo-leptos sets them when it runs the
 /// server, and they win; a plain `chatdeck serve` from the checkout uses these defaults.
@@ -56,7 +57,12 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         tracing::debug!(orphans, "removed expired console keys");
     }
     let files = Arc::new(LocalFiles::new(config.uploads_dir()));
+    let knowledge = Arc::new(Knowledge::new(
+        Arc::new(LocalFiles::new(config.knowledge_dir())),
+        config.knowledge.clone(),
+    ));
     Ok(AppState {
+        knowledge,
         leptos_options: leptos_options(&config),
         sessions: Arc::new(SessionCache::new(store.clone())),
         store,
@@ -66,7 +72,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
 }
 
 /// The okchat API: CORS as okchat answers it, JSON errors for unknown paths and methods.
-fn api_router() -> Router<AppState> {
+fn api_router(knowledge: &crate::knowledge::KnowledgeConfig) -> Router<AppState> {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([
@@ -85,8 +91,8 @@ fn api_router() -> Router<AppState> {
         // A browser client reads the version for its next conditional save from here.
         .expose_headers([header::ETAG]);
     chatbots::routes::router()
+        .merge(knowledge::routes::router(knowledge))
         .route("/api/external/{*rest}", any(error::api_not_found))
-        .route("/api/embedfiles", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(cors)
 }
@@ -164,7 +170,7 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
         ));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .merge(api_router())
+        .merge(api_router(&state.config.knowledge))
         .nest_service("/uploads", uploads)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
@@ -215,6 +221,9 @@ impl Application {
             state.config.public_url.clone(),
         );
         console.spawn_key_renewal();
+        // The instance's workers are named after it, so a lease shows who holds a job.
+        let instance = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
+        knowledge::worker::spawn(state.store.clone(), state.knowledge.clone(), &instance);
         Ok(Self {
             listener,
             router: router(state.clone(), console.clone()),
@@ -244,6 +253,14 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "chatdeck".into())
 }
 
 /// The URL this server reaches itself at; a wildcard listen address is reached on loopback.

@@ -8,6 +8,7 @@ use leptos::config::LeptosOptions;
 
 use crate::config::Config;
 use crate::files::FileStore;
+use crate::knowledge::service::Knowledge;
 use crate::store::DynStore;
 use crate::users::sessions::SessionCache;
 
@@ -19,4 +20,5 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The session check of the page guard and the console's server functions alike.
     pub sessions: Arc<SessionCache>,
+    pub knowledge: Arc<Knowledge>,
 }

@@ -161,8 +161,11 @@ async fn delete(
     }
     // The rows are gone (committed); files follow. A failure here leaves only unreachable
     // files behind, never a chatbot pointing at missing ones.
-    if let Err(error) = state.files.delete_prefix(&format!("chatbots/{id}")).await {
-        tracing::warn!(%error, chatbot = id, "could not remove the chatbot's files");
+    let prefix = format!("chatbots/{id}");
+    for files in [&state.files, &state.knowledge.files] {
+        if let Err(error) = files.delete_prefix(&prefix).await {
+            tracing::warn!(%error, chatbot = id, "could not remove the chatbot's files");
+        }
     }
     Ok(Json(MessageResponse {
         message: messages::CHATBOT_DELETED.into(),

@@ -186,6 +186,8 @@ fn apply(input: CreateChatbot, record: &mut ChatbotRecord) {
                 .secondary_color
                 .unwrap_or_else(|| defaults::SECONDARY_COLOR.into()),
         },
+        similarity_threshold: settings.similarity_threshold.flatten(),
+        max_knowledge_results: settings.max_knowledge_results.flatten(),
     };
     record.openai_api_key = input.openai_api_key.flatten();
 }

@@ -30,12 +30,38 @@ pub fn fixture(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The knowledge settings of a test server: PDFs through this build's binary, local pages
+/// fetchable (the test servers are on loopback), short leases so a takeover is quick.
+pub fn test_knowledge_config() -> server::knowledge::KnowledgeConfig {
+    let mut config = server::knowledge::KnowledgeConfig::default();
+    config.extract.program = env!("CARGO_BIN_EXE_chatdeck").into();
+    config.fetch.allow_private = true;
+    config.lease = std::time::Duration::from_secs(3);
+    config
+}
+
 pub async fn spawn_app() -> TestApp {
     start(Arc::new(tempfile::tempdir().expect("temp dir"))).await
 }
 
+/// A server whose knowledge settings `adjust` changed from the tests' defaults.
+pub async fn spawn_app_with(
+    adjust: impl FnOnce(&mut server::knowledge::KnowledgeConfig),
+) -> TestApp {
+    let mut knowledge = test_knowledge_config();
+    adjust(&mut knowledge);
+    start_with(Arc::new(tempfile::tempdir().expect("temp dir")), knowledge).await
+}
+
 /// A server on `data_dir`'s database, running until the test ends.
 async fn start(data_dir: Arc<TempDir>) -> TestApp {
+    start_with(data_dir, test_knowledge_config()).await
+}
+
+async fn start_with(
+    data_dir: Arc<TempDir>,
+    knowledge: server::knowledge::KnowledgeConfig,
+) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init();
     }
@@ -47,6 +73,7 @@ async fn start(data_dir: Arc<TempDir>) -> TestApp {
         public_url: None,
         site_root: "target/site".into(),
         backend: None,
+        knowledge,
     };
     let app = Application::build(config).await.expect("app builds");
     let base_url = format!("http://{}", app.local_addr());

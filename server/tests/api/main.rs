@@ -7,5 +7,6 @@ mod cli;
 mod console;
 mod helpers;
 mod http;
+mod knowledge;
 mod orgs;
 mod users;

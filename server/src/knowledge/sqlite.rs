@@ -1,0 +1,698 @@
+//! `KnowledgeStore` on SQLite: FTS5 with BM25 for full-text ranking, external content (the text
+//! lives once, in `knowledge_chunk`), one transaction per indexed document.
+
+use async_trait::async_trait;
+use okchat::{DocumentSource, DocumentStatus};
+
+use super::store::{
+    ChunkHit, ChunkRecord, ChunkVector, ClaimedJob, DocumentFilter, DocumentRecord, KnowledgeStore,
+    Outcome, Replacement,
+};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{StoreError, StoreResult};
+
+/// BM25 column weights, in the index's column order (scope, title, headings, body): a query
+/// word in a title counts three times one in the text, in a heading one and a half.
+const BM25: &str = "bm25(knowledge_chunk_fts, 0.0, 3.0, 1.5, 1.0)";
+
+struct DocumentRow {
+    id: String,
+    chatbot_id: String,
+    organization_id: String,
+    title: String,
+    file_name: String,
+    format: String,
+    content_type: String,
+    size_bytes: i64,
+    source: String,
+    source_url: Option<String>,
+    file_key: Option<String>,
+    status: String,
+    error: Option<String>,
+    chunk_count: i64,
+    generation: i64,
+    created_at: String,
+    updated_at: String,
+}
+
+fn status(text: &str) -> StoreResult<DocumentStatus> {
+    match text {
+        "processing" => Ok(DocumentStatus::Processing),
+        "ready" => Ok(DocumentStatus::Ready),
+        "failed" => Ok(DocumentStatus::Failed),
+        other => Err(StoreError::Corrupt(format!(
+            "knowledge_document.status: {other:?}"
+        ))),
+    }
+}
+
+impl TryFrom<DocumentRow> for DocumentRecord {
+    type Error = StoreError;
+
+    fn try_from(row: DocumentRow) -> StoreResult<Self> {
+        Ok(DocumentRecord {
+            status: status(&row.status)?,
+            source: DocumentSource::parse(&row.source).ok_or_else(|| {
+                StoreError::Corrupt(format!("knowledge_document.source: {:?}", row.source))
+            })?,
+            id: row.id,
+            chatbot_id: row.chatbot_id,
+            organization_id: row.organization_id,
+            title: row.title,
+            file_name: row.file_name,
+            format: row.format,
+            content_type: row.content_type,
+            size_bytes: row.size_bytes,
+            source_url: row.source_url,
+            file_key: row.file_key,
+            error: row.error,
+            chunk_count: row.chunk_count,
+            generation: row.generation,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+fn headings_json(headings: &[String]) -> String {
+    serde_json::to_string(headings).expect("strings always serialize")
+}
+
+fn parse_headings(text: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("knowledge_chunk.headings: {e}")))
+}
+
+/// The chatbot's token in the index's `scope` column.
+fn scope(chatbot_id: &str) -> String {
+    format!("c{}", chatbot_id.replace('-', ""))
+}
+
+/// An FTS5 query: the chatbot's scope AND any of the words, each a quoted string (so no word
+/// is read as an operator), in the text columns only.
+fn match_expression(chatbot_id: &str, terms: &[String]) -> String {
+    let words: Vec<String> = terms
+        .iter()
+        .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
+        .collect();
+    format!(
+        "scope : \"{}\" AND {{title headings body}} : ({})",
+        scope(chatbot_id),
+        words.join(" OR ")
+    )
+}
+
+fn embedding_blob(embedding: &[f32]) -> Vec<u8> {
+    embedding.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn parse_embedding(blob: &[u8]) -> StoreResult<Vec<f32>> {
+    if !blob.len().is_multiple_of(4) {
+        return Err(StoreError::Corrupt(
+            "knowledge_chunk.embedding length".into(),
+        ));
+    }
+    Ok(blob
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect())
+}
+
+macro_rules! select_document {
+    ($where:literal, $($arg:expr),*) => {
+        sqlx::query_as!(
+            DocumentRow,
+            r#"select id as "id!", chatbot_id, organization_id, title, file_name, format,
+                      content_type, size_bytes, source, source_url, file_key, status, error,
+                      chunk_count, generation, created_at, updated_at
+               from knowledge_document where "# + $where,
+            $($arg),*
+        )
+    };
+}
+
+struct HitRow {
+    id: i64,
+    document_id: String,
+    title: String,
+    idx: i64,
+    headings: String,
+    body: String,
+}
+
+impl TryFrom<HitRow> for ChunkHit {
+    type Error = StoreError;
+
+    fn try_from(row: HitRow) -> StoreResult<Self> {
+        Ok(ChunkHit {
+            chunk_id: row.id,
+            document_id: row.document_id,
+            title: row.title,
+            index: row.idx,
+            headings: parse_headings(&row.headings)?,
+            body: row.body,
+        })
+    }
+}
+
+impl SqliteStore {
+    /// A transaction that holds the write lock from its start. A deferred one that reads first
+    /// fails at once (SQLITE_BUSY, no busy wait) when another writer committed since its read;
+    /// with several workers indexing at once that happened within seconds.
+    async fn write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+#[async_trait]
+impl KnowledgeStore for SqliteStore {
+    async fn insert_documents(
+        &self,
+        documents: &[(DocumentRecord, String)],
+        now: &str,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        for (d, job_id) in documents {
+            let source = d.source.as_str();
+            let status = d.status.as_str();
+            sqlx::query!(
+                "insert into knowledge_document (id, chatbot_id, organization_id, title,
+                     file_name, format, content_type, size_bytes, source, source_url, file_key,
+                     status, error, chunk_count, generation, created_at, updated_at)
+                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                d.id,
+                d.chatbot_id,
+                d.organization_id,
+                d.title,
+                d.file_name,
+                d.format,
+                d.content_type,
+                d.size_bytes,
+                source,
+                d.source_url,
+                d.file_key,
+                status,
+                d.error,
+                d.chunk_count,
+                d.generation,
+                d.created_at,
+                d.updated_at
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!(
+                "insert into knowledge_job (id, document_id, generation, run_after, created_at)
+                 values (?, ?, ?, ?, ?)",
+                job_id,
+                d.id,
+                d.generation,
+                now,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_documents(
+        &self,
+        organization_id: &str,
+        chatbot_id: &str,
+        filter: &DocumentFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<DocumentRecord>, u64)> {
+        // `instr(lower(…))` rather than LIKE: no wildcard in a title filter needs escaping.
+        let title = filter.title.as_deref().map(str::to_lowercase);
+        let total = sqlx::query_scalar!(
+            r#"select count(*) as "n!: i64" from knowledge_document
+               where organization_id = ?1 and chatbot_id = ?2
+                 and (?3 is null or instr(lower(title), ?3) > 0)
+                 and (?4 is null or id = ?4)"#,
+            organization_id,
+            chatbot_id,
+            title,
+            filter.id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = select_document!(
+            "organization_id = ?1 and chatbot_id = ?2
+               and (?3 is null or instr(lower(title), ?3) > 0)
+               and (?4 is null or id = ?4)
+             order by created_at desc, id limit ?5 offset ?6",
+            organization_id,
+            chatbot_id,
+            title,
+            filter.id,
+            limit,
+            offset
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let documents = rows
+            .into_iter()
+            .map(DocumentRecord::try_from)
+            .collect::<StoreResult<_>>()?;
+        Ok((documents, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn get_document(
+        &self,
+        organization_id: &str,
+        chatbot_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<DocumentRecord>> {
+        select_document!(
+            "organization_id = ? and chatbot_id = ? and id = ?",
+            organization_id,
+            chatbot_id,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        .map(DocumentRecord::try_from)
+        .transpose()
+    }
+
+    async fn rename_document(
+        &self,
+        organization_id: &str,
+        chatbot_id: &str,
+        id: &str,
+        title: &str,
+        now: &str,
+    ) -> StoreResult<Option<DocumentRecord>> {
+        let mut tx = self.write().await?;
+        let renamed = sqlx::query!(
+            "update knowledge_document set title = ?, updated_at = ?
+             where organization_id = ? and chatbot_id = ? and id = ?",
+            title,
+            now,
+            organization_id,
+            chatbot_id,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        if renamed.rows_affected() == 0 {
+            return Ok(None);
+        }
+        sqlx::query!(
+            "update knowledge_chunk set title = ? where document_id = ?",
+            title,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        let row = select_document!("id = ?", id).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some(row.try_into()?))
+    }
+
+    async fn replace_document(
+        &self,
+        organization_id: &str,
+        chatbot_id: &str,
+        id: &str,
+        r: &Replacement,
+        now: &str,
+    ) -> StoreResult<Option<(DocumentRecord, Option<String>)>> {
+        let mut tx = self.write().await?;
+        let Some(old) = select_document!(
+            "organization_id = ? and chatbot_id = ? and id = ?",
+            organization_id,
+            chatbot_id,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let generation = old.generation + 1;
+        sqlx::query!(
+            "update knowledge_document set file_name = ?, format = ?, content_type = ?,
+                 size_bytes = ?, file_key = ?, status = 'processing', error = null,
+                 generation = ?, updated_at = ?
+             where id = ?",
+            r.file_name,
+            r.format,
+            r.content_type,
+            r.size_bytes,
+            r.file_key,
+            generation,
+            now,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!("delete from knowledge_job where document_id = ?", id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!(
+            "insert into knowledge_job (id, document_id, generation, run_after, created_at)
+             values (?, ?, ?, ?, ?)",
+            r.job_id,
+            id,
+            generation,
+            now,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        let row = select_document!("id = ?", id).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some((row.try_into()?, old.file_key)))
+    }
+
+    async fn delete_document(
+        &self,
+        organization_id: &str,
+        chatbot_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<Option<String>>> {
+        let deleted = sqlx::query_scalar!(
+            "delete from knowledge_document
+             where organization_id = ? and chatbot_id = ? and id = ?
+             returning file_key",
+            organization_id,
+            chatbot_id,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(deleted)
+    }
+
+    async fn list_chunks(
+        &self,
+        document_id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<ChunkRecord>, u64)> {
+        let total = sqlx::query_scalar!(
+            r#"select count(*) as "n!: i64" from knowledge_chunk where document_id = ?"#,
+            document_id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = sqlx::query!(
+            "select idx, headings, body from knowledge_chunk where document_id = ?
+             order by idx limit ? offset ?",
+            document_id,
+            limit,
+            offset
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let chunks = rows
+            .into_iter()
+            .map(|row| {
+                Ok(ChunkRecord {
+                    index: row.idx,
+                    headings: parse_headings(&row.headings)?,
+                    body: row.body,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok((chunks, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn search_chunks(
+        &self,
+        chatbot_id: &str,
+        terms: &[String],
+        limit: i64,
+    ) -> StoreResult<Vec<ChunkHit>> {
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let expression = match_expression(chatbot_id, terms);
+        // The ranking function takes the weights as SQL, so this one query is built at run time.
+        let sql = format!(
+            "select c.id, c.document_id, c.title, c.idx, c.headings, c.body
+             from knowledge_chunk_fts join knowledge_chunk c on c.id = knowledge_chunk_fts.rowid
+             where knowledge_chunk_fts match ?1
+             order by {BM25} limit ?2"
+        );
+        let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(&sql)
+            .bind(expression)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|(id, document_id, title, idx, headings, body)| {
+                ChunkHit::try_from(HitRow {
+                    id,
+                    document_id,
+                    title,
+                    idx,
+                    headings,
+                    body,
+                })
+            })
+            .collect()
+    }
+
+    async fn chunks_by_id(&self, chatbot_id: &str, ids: &[i64]) -> StoreResult<Vec<ChunkHit>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = serde_json::to_string(ids).expect("numbers always serialize");
+        let rows = sqlx::query_as!(
+            HitRow,
+            r#"select id as "id!", document_id, title, idx, headings, body from knowledge_chunk
+               where chatbot_id = ? and id in (select value from json_each(?))"#,
+            chatbot_id,
+            list
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(ChunkHit::try_from).collect()
+    }
+
+    async fn chunk_vectors(&self, chatbot_id: &str) -> StoreResult<Vec<ChunkVector>> {
+        let rows = sqlx::query!(
+            r#"select id as "id!", embedding as "embedding!" from knowledge_chunk
+               where chatbot_id = ? and embedding is not null"#,
+            chatbot_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(ChunkVector {
+                    chunk_id: row.id,
+                    embedding: parse_embedding(&row.embedding)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn claim_job(
+        &self,
+        worker: &str,
+        now: &str,
+        until: &str,
+    ) -> StoreResult<Option<ClaimedJob>> {
+        // One statement: the pick and the claim cannot be split by another worker's claim.
+        let Some(job) = sqlx::query!(
+            r#"update knowledge_job
+               set claimed_by = ?1, claimed_until = ?3, attempts = attempts + 1
+               where id = (select id from knowledge_job
+                           where run_after <= ?2 and (claimed_until is null or claimed_until < ?2)
+                           order by created_at, id limit 1)
+               returning id as "id!", document_id as "document_id!",
+                         generation as "generation!", attempts as "attempts!""#,
+            worker,
+            now,
+            until
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let document = select_document!("id = ?", job.document_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(ClaimedJob {
+            job_id: job.id,
+            document: document.try_into()?,
+            generation: job.generation,
+            attempts: job.attempts,
+        }))
+    }
+
+    async fn renew_job(&self, job_id: &str, worker: &str, until: &str) -> StoreResult<bool> {
+        let renewed = sqlx::query!(
+            "update knowledge_job set claimed_until = ? where id = ? and claimed_by = ?",
+            until,
+            job_id,
+            worker
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(renewed.rows_affected() > 0)
+    }
+
+    async fn release_job(&self, job_id: &str, worker: &str, run_after: &str) -> StoreResult<()> {
+        sqlx::query!(
+            "update knowledge_job set claimed_by = null, claimed_until = null, run_after = ?
+             where id = ? and claimed_by = ?",
+            run_after,
+            job_id,
+            worker
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn complete_job(
+        &self,
+        job: &ClaimedJob,
+        worker: &str,
+        outcome: &Outcome,
+        now: &str,
+    ) -> StoreResult<bool> {
+        let document_id = &job.document.id;
+        let mut tx = self.write().await?;
+        let current = sqlx::query_scalar!(
+            r#"select 1 as "held!: i64" from knowledge_job j
+               join knowledge_document d on d.id = j.document_id
+               where j.id = ? and j.claimed_by = ? and d.generation = ?"#,
+            job.job_id,
+            worker,
+            job.generation
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if current.is_none() {
+            return Ok(false);
+        }
+        sqlx::query!(
+            "delete from knowledge_chunk where document_id = ?",
+            document_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        match outcome {
+            Outcome::Ready {
+                chunks,
+                title,
+                file,
+            } => {
+                let count = i64::try_from(chunks.len()).unwrap_or(i64::MAX);
+                // A page's own title replaces its placeholder (the address), never a name its
+                // owner gave it meanwhile.
+                sqlx::query!(
+                    "update knowledge_document
+                     set status = 'ready', error = null, chunk_count = ?, updated_at = ?,
+                         title = case when ?3 is not null and title = coalesce(source_url, '')
+                                      then ?3 else title end
+                     where id = ?4",
+                    count,
+                    now,
+                    title,
+                    document_id
+                )
+                .execute(&mut *tx)
+                .await?;
+                if let Some(file) = file {
+                    sqlx::query!(
+                        "update knowledge_document
+                         set file_key = ?, format = ?, content_type = ?, size_bytes = ?
+                         where id = ?",
+                        file.file_key,
+                        file.format,
+                        file.content_type,
+                        file.size_bytes,
+                        document_id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let title = sqlx::query_scalar!(
+                    "select title from knowledge_document where id = ?",
+                    document_id
+                )
+                .fetch_one(&mut *tx)
+                .await?;
+                let scope = scope(&job.document.chatbot_id);
+                for (position, chunk) in chunks.iter().enumerate() {
+                    let index = i64::try_from(position).unwrap_or(i64::MAX - 1) + 1;
+                    let headings = headings_json(&chunk.headings);
+                    let embedding = chunk.embedding.as_deref().map(embedding_blob);
+                    sqlx::query!(
+                        "insert into knowledge_chunk
+                             (document_id, chatbot_id, idx, title, headings, body, scope, embedding)
+                         values (?, ?, ?, ?, ?, ?, ?, ?)",
+                        document_id,
+                        job.document.chatbot_id,
+                        index,
+                        title,
+                        headings,
+                        chunk.body,
+                        scope,
+                        embedding
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            Outcome::Failed { reason } => {
+                sqlx::query!(
+                    "update knowledge_document
+                     set status = 'failed', error = ?, chunk_count = 0, updated_at = ?
+                     where id = ?",
+                    reason,
+                    now,
+                    document_id
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        sqlx::query!("delete from knowledge_job where id = ?", job.job_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn pending_jobs(&self) -> StoreResult<i64> {
+        let n = sqlx::query_scalar!(r#"select count(*) as "n!: i64" from knowledge_job"#)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_quoted_so_none_reads_as_an_operator() {
+        let expression = match_expression(
+            "5afe16ed-5fd2-4552-a993-903bc9c32bb6",
+            &["refund".into(), "or".into(), "say\"x".into()],
+        );
+        assert_eq!(
+            expression,
+            "scope : \"c5afe16ed5fd24552a993903bc9c32bb6\" AND {title headings body} : \
+             (\"refund\" OR \"or\" OR \"say\"\"x\")"
+        );
+    }
+
+    #[test]
+    fn embeddings_survive_the_blob_round_trip() {
+        let v = vec![0.25_f32, -1.5, 3.0e-7];
+        assert_eq!(parse_embedding(&embedding_blob(&v)).unwrap(), v);
+        assert!(parse_embedding(&[0, 1, 2]).is_err());
+    }
+}

@@ -1,0 +1,317 @@
+//! Restart safety: a job survives its worker's death (the lease runs out and another worker
+//! takes it over), a document is indexed exactly once, and a process killed mid-ingestion
+//! leaves nothing that the next start does not finish.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use okchat::client::UploadFile;
+use okchat::{Client, DocumentSource, DocumentStatus, PageQuery};
+use server::knowledge::store::{NewChunk, Outcome};
+use server::store::DynStore;
+
+fn at(from_now: Duration) -> String {
+    server::time::format(time::OffsetDateTime::now_utc() + from_now)
+}
+
+fn chunk(body: &str) -> NewChunk {
+    NewChunk {
+        body: body.into(),
+        headings: vec![],
+        embedding: None,
+    }
+}
+
+/// A queued document in `store`, with no worker running on it.
+async fn queued_document(store: &DynStore, chatbot_id: &str, organization_id: &str) -> String {
+    let now = server::time::now();
+    let id = uuid::Uuid::new_v4().to_string();
+    let document = server::knowledge::store::DocumentRecord {
+        id: id.clone(),
+        chatbot_id: chatbot_id.into(),
+        organization_id: organization_id.into(),
+        title: "t".into(),
+        file_name: "t.md".into(),
+        format: "markdown".into(),
+        content_type: "text/markdown".into(),
+        size_bytes: 1,
+        source: DocumentSource::File,
+        source_url: None,
+        file_key: Some("chatbots/none".into()),
+        status: DocumentStatus::Processing,
+        error: None,
+        chunk_count: 0,
+        generation: 1,
+        created_at: now.clone(),
+        updated_at: now.clone(),
+    };
+    store
+        .insert_documents(&[(document, uuid::Uuid::new_v4().to_string())], &now)
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_dead_workers_job_is_taken_over_after_its_lease_and_indexed_exactly_once() {
+    // No server runs on this store: the test plays both workers.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("leases.db").display());
+    let own: DynStore = server::store::connect(&url).await.unwrap();
+    let org = server::orgs::issue_key(&own, "leases")
+        .await
+        .unwrap()
+        .info
+        .organization_id;
+    let chatbot =
+        server::chatbots::service::create(&own, &org, serde_json::json!({"name": "Leases"}))
+            .await
+            .unwrap();
+    let document = queued_document(&own, &chatbot.id, &org).await;
+
+    let dying = own
+        .claim_job(
+            "dying",
+            &server::time::now(),
+            &at(Duration::from_millis(800)),
+        )
+        .await
+        .unwrap()
+        .expect("the job is due");
+    assert_eq!(dying.document.id, document);
+    assert_eq!(dying.attempts, 1);
+    // Held: nobody else gets it while the lease runs.
+    assert!(own
+        .claim_job("heir", &server::time::now(), &at(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .is_none());
+    // "dying" dies here: it never renews. After the lease, the job is the heir's.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let heir = own
+        .claim_job("heir", &server::time::now(), &at(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .expect("the lapsed job is claimable");
+    assert_eq!(heir.attempts, 2);
+    assert!(!own
+        .renew_job(&dying.job_id, "dying", &at(Duration::from_secs(30)))
+        .await
+        .unwrap());
+
+    let ready = Outcome::Ready {
+        chunks: vec![chunk("one"), chunk("two")],
+        title: None,
+        file: None,
+    };
+    let now = server::time::now();
+    // The dead worker waking up late cannot write its result any more.
+    assert!(!own
+        .complete_job(&dying, "dying", &ready, &now)
+        .await
+        .unwrap());
+    assert!(own.complete_job(&heir, "heir", &ready, &now).await.unwrap());
+    // Nor can anyone write it twice.
+    assert!(!own.complete_job(&heir, "heir", &ready, &now).await.unwrap());
+    let (chunks, total) = own.list_chunks(&document, 0, 100).await.unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(chunks.iter().map(|c| c.index).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(own.pending_jobs().await.unwrap(), 0);
+    let record = own
+        .get_document(&org, &chatbot.id, &document)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.status, DocumentStatus::Ready);
+    assert_eq!(record.chunk_count, 2);
+}
+
+#[tokio::test]
+async fn a_job_for_replaced_content_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("gen.db").display());
+    let store: DynStore = server::store::connect(&url).await.unwrap();
+    let org = server::orgs::issue_key(&store, "gen")
+        .await
+        .unwrap()
+        .info
+        .organization_id;
+    let chatbot =
+        server::chatbots::service::create(&store, &org, serde_json::json!({"name": "Gen"}))
+            .await
+            .unwrap();
+    let document = queued_document(&store, &chatbot.id, &org).await;
+    let stale = store
+        .claim_job("w", &server::time::now(), &at(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .unwrap();
+    let replacement = server::knowledge::store::Replacement {
+        file_name: "new.md".into(),
+        format: "markdown".into(),
+        content_type: "text/markdown".into(),
+        size_bytes: 3,
+        file_key: "chatbots/new".into(),
+        job_id: uuid::Uuid::new_v4().to_string(),
+    };
+    store
+        .replace_document(
+            &org,
+            &chatbot.id,
+            &document,
+            &replacement,
+            &server::time::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let old = Outcome::Ready {
+        chunks: vec![chunk("old content")],
+        title: None,
+        file: None,
+    };
+    assert!(!store
+        .complete_job(&stale, "w", &old, &server::time::now())
+        .await
+        .unwrap());
+    assert_eq!(store.list_chunks(&document, 0, 10).await.unwrap().1, 0);
+    let fresh = store
+        .claim_job("w", &server::time::now(), &at(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(fresh.generation, 2);
+}
+
+/// `chatdeck serve` on `data_dir` and a free port, with short leases.
+fn serve(data_dir: &std::path::Path, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_chatdeck"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .env("CHATDECK_JOB_LEASE_SECS", "3")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chatdeck starts")
+}
+
+async fn healthy(port: u16) {
+    let started = Instant::now();
+    while reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .is_err()
+    {
+        assert!(started.elapsed() < Duration::from_secs(30), "no server");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = server::store::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("chatdeck.db").display()
+    ))
+    .await
+    .unwrap();
+    let key = server::orgs::issue_key(&store, "crashy")
+        .await
+        .unwrap()
+        .key
+        .expose()
+        .to_owned();
+    drop(store);
+
+    let port = free_port();
+    let mut first = serve(dir.path(), port);
+    healthy(port).await;
+    let client = Client::new(format!("http://127.0.0.1:{port}"), &key);
+    let bot = client
+        .create_chatbot(&okchat::CreateChatbot {
+            name: Some("Crashy".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .chatbot;
+    // Big enough that the kill lands while some are queued or being indexed.
+    let section: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "## Part {i}\n\nThe measurement number {i} reads {} units.\n\n",
+                i * 3
+            )
+        })
+        .collect();
+    let files = (0..6)
+        .map(|i| UploadFile::new(format!("log-{i}.md"), section.clone()))
+        .collect();
+    let uploaded = client.knowledge_base_files(&bot.id, files).await.unwrap();
+    first.kill().expect("kill -9");
+    first.wait().unwrap();
+
+    let port = free_port();
+    let mut second = serve(dir.path(), port);
+    healthy(port).await;
+    let client = Client::new(format!("http://127.0.0.1:{port}"), &key);
+    let started = Instant::now();
+    for document in &uploaded.documents {
+        let done = loop {
+            let page = client
+                .get_knowledge_base_list_of_chatbot(
+                    &bot.id,
+                    &okchat::KnowledgeListQuery {
+                        id: Some(document.id.clone()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            let current = page.data[0].clone();
+            if current.status != DocumentStatus::Processing {
+                break current;
+            }
+            assert!(started.elapsed() < Duration::from_secs(120), "{current:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert_eq!(done.status, DocumentStatus::Ready, "{done:?}");
+        let mut indexes = Vec::new();
+        let mut page = 1;
+        loop {
+            let chunks = client
+                .knowledge_chunks(
+                    &bot.id,
+                    &document.id,
+                    &PageQuery {
+                        page: Some(page),
+                        limit: Some(100),
+                        state: None,
+                    },
+                )
+                .await
+                .unwrap();
+            indexes.extend(chunks.data.iter().map(|c| c.index));
+            if page >= chunks.metadata.total_pages {
+                assert_eq!(chunks.metadata.total_count, done.chunk_count);
+                break;
+            }
+            page += 1;
+        }
+        let expected: Vec<u32> = (1..=u32::try_from(done.chunk_count).unwrap()).collect();
+        assert_eq!(indexes, expected, "each chunk exactly once, in order");
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
