@@ -255,9 +255,13 @@ mod backend {
         }
     }
 
+    /// A refused upload's reason: the backend's field reason when it gives one (an empty
+    /// file, `files.0`), else its message (type, size), each naming the file.
     pub fn upload_error(error: ClientError) -> AppError {
         match AppError::from(error) {
-            AppError::Validation { message, .. } => refused(message),
+            AppError::Validation { message, fields } => {
+                refused(fields.into_values().next().unwrap_or(message))
+            }
             other => other,
         }
     }
