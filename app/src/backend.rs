@@ -125,17 +125,22 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Gives the server function's response `status`. A plain form post (the page's wasm not loaded
-/// yet) keeps leptos_axum's redirect back to the page it came from.
-pub fn set_error_status(status: u16) {
-    let plain_form_post = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+/// Whether the server function being handled was called by a plain form post (the page's wasm
+/// not loaded yet), which the browser follows with a page load, rather than by an island.
+pub fn is_plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>().is_some_and(|parts| {
         parts
             .headers
             .get(axum::http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
-    });
-    if plain_form_post {
+    })
+}
+
+/// Gives the server function's response `status`. A plain form post keeps leptos_axum's
+/// redirect back to the page it came from.
+pub fn set_error_status(status: u16) {
+    if is_plain_form_post() {
         return;
     }
     if let (Some(options), Ok(status)) = (

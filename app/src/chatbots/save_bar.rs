@@ -1,38 +1,17 @@
 //! What the create and settings forms share: the grid beside the preview, the sticky bar that
 //! keeps the submit button and the form's state in reach on a long page, the narrow-screen
-//! preview toggle, and how a failed submit is told.
-
-use std::collections::BTreeMap;
+//! preview toggle; how a failed submit is told is `ui::submit`'s.
 
 use leptos::prelude::*;
 
 use super::preview::PREVIEW_ID;
-use crate::error::AppError;
+pub use crate::ui::submit::{banner_text, field_errors};
 
 pub const PAGE_GRID: &str =
     "mt-6 grid gap-8 lg:grid-cols-[minmax(0,1fr)_24rem] xl:grid-cols-[minmax(0,1fr)_28rem]";
 pub const SUBMIT: &str = "rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
 /// Sticks to the bottom of the window while the form is longer than it.
 pub const BAR: &str = "sticky bottom-0 z-20 -mx-4 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-white/95 px-4 py-3 backdrop-blur sm:mx-0 sm:rounded-t-lg sm:border-x dark:border-slate-800 dark:bg-slate-900/95";
-
-/// The field errors of a failed submit.
-pub fn field_errors(value: Option<Result<impl Sized, AppError>>) -> BTreeMap<String, String> {
-    match value {
-        Some(Err(AppError::Validation { fields, .. })) => fields,
-        _ => BTreeMap::new(),
-    }
-}
-
-/// One line on what went wrong, beside the submit button.
-pub fn banner_text(value: Option<Result<impl Sized, AppError>>) -> Option<String> {
-    match value {
-        Some(Err(AppError::Validation { fields, .. })) if !fields.is_empty() => {
-            Some("Some fields need attention; see the messages beside them.".into())
-        }
-        Some(Err(e)) => Some(e.to_string()),
-        _ => None,
-    }
-}
 
 /// Opens and closes the preview on narrow screens (wide ones show it beside the form).
 #[component]

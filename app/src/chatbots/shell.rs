@@ -78,7 +78,9 @@ fn Heading(page: ChatbotPage, path: String) -> impl IntoView {
         .iter()
         .map(|(suffix, label)| {
             let href = format!("{base}{suffix}");
-            let current = path.trim_end_matches('/') == href;
+            let path = path.trim_end_matches('/');
+            // A tab's own pages below it (a knowledge document) keep it current.
+            let current = path == href || (!suffix.is_empty() && path.starts_with(&format!("{href}/")));
             view! {
                 <a
                     href=href

@@ -1,25 +1,35 @@
-//! The Knowledge tab of a chatbot: documents, Q&A entries and web pages the bot answers from.
-//! It arrives with the knowledge-base issue; until then the tab says so.
+//! The Knowledge tab of a chatbot: the documents, Q&A entries and web pages the bot answers
+//! from. `server_fns` are the calls to the backend API; `tab` lays out the page, whose
+//! interactive parts are lazy islands (`uploader`, `sources`, `documents`, `settings`,
+//! `tester`) that tell each other of changes through `events`; `document_page` lists one
+//! document's chunks. `labels` and `highlight` are the pure text work both sides share, and
+//! `xhr` sends uploads with byte progress.
+
+pub mod document_page;
+pub mod documents;
+pub mod events;
+pub mod highlight;
+pub mod labels;
+pub mod server_fns;
+pub mod settings;
+pub mod sources;
+pub mod tab;
+pub mod tester;
+pub mod uploader;
+pub mod xhr;
 
 use leptos::prelude::*;
 use leptos_router::components::Route;
-use leptos_router::{MatchNestedRoutes, StaticSegment};
+use leptos_router::{MatchNestedRoutes, ParamSegment, StaticSegment};
 
-use crate::ui::coming_soon::ComingSoon;
-
+/// `knowledge` and `knowledge/{doc}` under a chatbot's page.
 #[component(transparent)]
 pub fn KnowledgeRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
+        <Route path=StaticSegment("knowledge") view=tab::KnowledgeTab />
         <Route
-            path=StaticSegment("knowledge")
-            view=|| {
-                view! {
-                    <ComingSoon
-                        title="Knowledge base"
-                        what="Upload documents, type Q&A entries or point at web pages; the chatbot answers from them."
-                    />
-                }
-            }
+            path=(StaticSegment("knowledge"), ParamSegment("doc"))
+            view=document_page::DocumentPage
         />
     }
     .into_inner()

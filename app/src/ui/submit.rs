@@ -1,8 +1,13 @@
-//! Forms that post to a server function, before and after hydration.
+//! Forms that post to a server function, before and after hydration, and how a failed submit
+//! is told.
+
+use std::collections::BTreeMap;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+
+use crate::error::AppError;
 
 /// The `on:submit` of a plain `<form action=S::url() method="post">`. Before the wasm has
 /// loaded, the browser posts the form to the server function; once hydrated, the page stays
@@ -21,5 +26,24 @@ where
         if let Some(input) = input(&ev) {
             action.dispatch(input);
         }
+    }
+}
+
+/// The field errors of a failed submit.
+pub fn field_errors(value: Option<Result<impl Sized, AppError>>) -> BTreeMap<String, String> {
+    match value {
+        Some(Err(AppError::Validation { fields, .. })) => fields,
+        _ => BTreeMap::new(),
+    }
+}
+
+/// One line on what went wrong, beside the submit button.
+pub fn banner_text(value: Option<Result<impl Sized, AppError>>) -> Option<String> {
+    match value {
+        Some(Err(AppError::Validation { fields, .. })) if !fields.is_empty() => {
+            Some("Some fields need attention; see the messages beside them.".into())
+        }
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
     }
 }

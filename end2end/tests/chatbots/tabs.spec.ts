@@ -8,8 +8,11 @@ test("a chatbot's page has tabs, each a page of its own, the later ones coming s
   await expect(page.getByText("Public", { exact: true }).first()).toBeVisible();
   const tabs = page.getByRole("navigation", { name: "Chatbot" });
   await expect(tabs.getByRole("link", { name: "Settings" })).toHaveAttribute("aria-current", "page");
+  await tabs.getByRole("link", { name: "Knowledge" }).click();
+  await expect(page).toHaveURL(`/chatbots/${bot.id}/knowledge`);
+  await expect(tabs.getByRole("link", { name: "Knowledge" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("knowledge-tab")).toBeVisible();
   for (const [label, path] of [
-    ["Knowledge", "knowledge"],
     ["Playground", "playground"],
     ["Conversations", "conversations"],
   ]) {
