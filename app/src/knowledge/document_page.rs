@@ -41,14 +41,14 @@ pub fn DocumentPage() -> impl IntoView {
         })
         .unwrap_or(1)
         .max(1);
-    let document = Resource::new(
+    let document = Resource::new_blocking(
         {
             let (id, document_id) = (id.clone(), document_id.clone());
             move || (id.clone(), document_id.clone())
         },
         |(id, document_id)| get_document(id, document_id),
     );
-    let chunks = Resource::new(
+    let chunks = Resource::new_blocking(
         {
             let (id, document_id) = (id.clone(), document_id.clone());
             move || (id.clone(), document_id.clone(), page)

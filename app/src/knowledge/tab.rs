@@ -52,21 +52,21 @@ pub fn KnowledgeTab() -> impl IntoView {
         .unwrap_or(1);
     let ask = query.get("ask").unwrap_or_default();
 
-    let documents = Resource::new(
+    let documents = Resource::new_blocking(
         {
             let id = id.clone();
             move || (id.clone(), title.clone(), page)
         },
         |(id, title, page)| list_documents(id, title, page),
     );
-    let settings = Resource::new(
+    let settings = Resource::new_blocking(
         {
             let id = id.clone();
             move || id.clone()
         },
         get_retrieval_settings,
     );
-    let tested = Resource::new(
+    let tested = Resource::new_blocking(
         {
             let (id, ask) = (id.clone(), ask.clone());
             move || (id.clone(), ask.clone())

@@ -138,7 +138,10 @@ struct Entry {
 struct Uploads {
     chatbot_id: StoredValue<String>,
     entries: RwSignal<Vec<Entry>>,
-    queue: StoredValue<VecDeque<(Entry, web_sys::File)>, LocalStorage>,
+    /// Files waiting for an upload slot; `None` while rendering on the server, where a local
+    /// value would be dropped on whichever worker thread finishes the response, and a
+    /// `SendWrapper` dropped off its thread panics.
+    queue: Option<StoredValue<VecDeque<(Entry, web_sys::File)>, LocalStorage>>,
     active: StoredValue<usize>,
     next_key: StoredValue<u32>,
 }
@@ -161,8 +164,8 @@ impl Uploads {
                 state: RwSignal::new(refused.clone().unwrap_or(UploadState::Waiting)),
                 document: RwSignal::new(None),
             };
-            if refused.is_none() {
-                self.queue.update_value(|q| q.push_back((entry, file)));
+            if let (None, Some(queue)) = (&refused, self.queue) {
+                queue.update_value(|q| q.push_back((entry, file)));
             }
             added.push(entry);
         }
@@ -177,9 +180,9 @@ impl Uploads {
 
     /// Starts waiting uploads while fewer than [`PARALLEL`] are under way.
     fn pump(self) {
+        let Some(queue) = self.queue else { return };
         while self.active.get_value() < PARALLEL {
-            let Some((entry, file)) = self.queue.try_update_value(|q| q.pop_front()).flatten()
-            else {
+            let Some((entry, file)) = queue.try_update_value(|q| q.pop_front()).flatten() else {
                 return;
             };
             self.active.update_value(|n| *n += 1);
@@ -243,7 +246,7 @@ pub fn KnowledgeUploader(chatbot_id: String, refusal: Option<String>) -> impl In
     let uploads = Uploads {
         chatbot_id: StoredValue::new(chatbot_id.clone()),
         entries: RwSignal::new(Vec::new()),
-        queue: StoredValue::new_local(VecDeque::new()),
+        queue: cfg!(feature = "hydrate").then(|| StoredValue::new_local(VecDeque::new())),
         active: StoredValue::new(0),
         next_key: StoredValue::new(0),
     };

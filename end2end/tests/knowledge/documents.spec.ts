@@ -4,10 +4,16 @@ import { listThroughApi, markdown, uploadThroughApi, waitUntilReady } from "../s
 
 const stamp = () => Date.now().toString(36);
 
+// Each section is long enough to start a chunk of its own (chunks hold up to 1,000
+// characters), so the Refunds chunk sits under "Customer guide › Refunds".
+const repeat = (sentence: string, times: number) => Array(times).fill(sentence).join(" ");
 const guide = markdown(
   "guide.md",
-  "# Customer guide\n\n## Refunds\n\nWe refund every order within 14 days of delivery, no questions asked.\n\n" +
-    "## Shipping\n\nParcels leave the warehouse within two working days.\n",
+  `# Customer guide\n\n${repeat("This guide explains how our shop works for customers who buy online.", 9)}\n\n` +
+    "## Refunds\n\nWe refund every order within 14 days of delivery, no questions asked. " +
+    `${repeat("Refunds reach your card within five working days after we receive the parcel.", 8)}\n\n` +
+    "## Shipping\n\nParcels leave the warehouse within two working days. " +
+    `${repeat("Parcels travel by tracked courier and you get an email with the tracking link.", 8)}\n`,
 );
 
 test("a document's chunks open on a page of their own, with index, headings and length", async ({ page, request }) => {
