@@ -38,7 +38,10 @@ use crate::chatbot::{
     ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse, CreateChatbot, MessageResponse,
     UpdateChatbot,
 };
-use crate::conversation::{Message, Page, PageQuery, Session, SessionEnvelope};
+use crate::conversation::{
+    ConversationReply, ConversationUpdate, ExportFormat, Message, MessageEnvelope, Page, PageQuery,
+    Session, SessionEnvelope,
+};
 use crate::error::{ErrorBody, ErrorCode};
 use crate::knowledge::{
     AddKnowledgeText, AddKnowledgeUrls, DeleteKnowledgeResponse, KnowledgeChunk, KnowledgeDocument,
@@ -326,8 +329,19 @@ fn page_query(query: &PageQuery, with_state: bool) -> Vec<(&'static str, String)
     if let Some(limit) = query.limit {
         pairs.push(("limit", limit.to_string()));
     }
-    if let (true, Some(state)) = (with_state, &query.state) {
-        pairs.push(("state", state.clone()));
+    if with_state {
+        let filters = [
+            ("state", &query.state),
+            ("platform", &query.platform),
+            ("from", &query.from),
+            ("to", &query.to),
+            ("q", &query.q),
+        ];
+        for (name, value) in filters {
+            if let Some(value) = value {
+                pairs.push((name, value.clone()));
+            }
+        }
     }
     pairs
 }
@@ -936,6 +950,45 @@ impl Client {
         self.send(self.request(Method::GET, &path, &page_query(query, false)))
             .await
     }
+
+    /// Takeover and closing: `PATCH .../conversations/{sessionId}` (chatdeck addition).
+    pub async fn update_conversation(
+        &self,
+        chatbot_id: &str,
+        session_id: &str,
+        body: &ConversationUpdate,
+    ) -> Result<SessionEnvelope, ClientError> {
+        let path = chatbot_path(chatbot_id, &["conversations", session_id]);
+        let request = self.request(Method::PATCH, &path, &NO_QUERY);
+        self.send(request.map(|r| r.json(body))).await
+    }
+
+    /// A person's reply: `POST .../conversations/{sessionId}/messages` (chatdeck addition).
+    pub async fn reply_to_conversation(
+        &self,
+        chatbot_id: &str,
+        session_id: &str,
+        body: &ConversationReply,
+    ) -> Result<MessageEnvelope, ClientError> {
+        let path = chatbot_path(chatbot_id, &["conversations", session_id, "messages"]);
+        let request = self.request(Method::POST, &path, &NO_QUERY);
+        self.send(request.map(|r| r.json(body))).await
+    }
+
+    /// The export, `GET .../conversations/export?format&…filters` (chatdeck addition): the
+    /// body as it streams in, for a caller that passes it on without holding it all.
+    pub async fn export_conversations(
+        &self,
+        chatbot_id: &str,
+        format: ExportFormat,
+        query: &PageQuery,
+    ) -> Result<Response, ClientError> {
+        let path = chatbot_path(chatbot_id, &["conversations", "export"]);
+        let mut pairs = page_query(query, true);
+        pairs.retain(|(name, _)| *name != "page" && *name != "limit");
+        pairs.push(("format", format.as_str().to_owned()));
+        checked(self.request(Method::GET, &path, &pairs)?).await
+    }
 }
 
 #[cfg(test)]
@@ -1043,6 +1096,7 @@ mod tests {
             page: Some(2),
             limit: None,
             state: Some("closed".into()),
+            ..PageQuery::default()
         };
         assert_eq!(
             page_query(&query, true),
@@ -1760,6 +1814,7 @@ mod tests {
             page: Some(1),
             limit: Some(10),
             state: Some("in_progress".into()),
+            ..PageQuery::default()
         };
         let (seen, list) = exchange(
             fixture!("get_conversations.response.json"),

@@ -126,7 +126,10 @@ pub struct SessionEnvelope {
     pub session: Session,
 }
 
-/// Query of Get Conversations and Get Messages (`state` applies to conversations only).
+/// Query of Get Conversations and Get Messages. Everything but `page` and `limit` filters
+/// conversations only: `state` is okchat's, `platform`, `from`, `to` (ISO-8601 dates, on
+/// `created_at`, both inclusive) and `q` (case-insensitive text in any message) are chatdeck
+/// additions, also taken by the export.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,4 +138,56 @@ pub struct PageQuery {
     pub limit: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+}
+
+/// chatdeck addition: `PATCH .../conversations/{sessionId}`, human takeover and closing. At
+/// least one field is required.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_human_mode: Option<bool>,
+    /// `in_progress` or `closed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+/// chatdeck addition: `POST .../conversations/{sessionId}/messages`, a person's reply (only
+/// while the session is in human mode). `author` names the person (the console sends its
+/// user's email); an API caller without it is stored as `api`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationReply {
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+/// `{ "message": Message }`, the answer to a person's reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageEnvelope {
+    pub message: Message,
+}
+
+/// The formats of the conversation export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+impl ExportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Jsonl => "jsonl",
+        }
+    }
 }

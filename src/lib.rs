@@ -28,7 +28,10 @@ pub use chatbot::{
     CreateChatbot, MessageResponse, PersonalityConfig, Settings, SettingsInput, Snippet,
     SnippetInput, UpdateChatbot,
 };
-pub use conversation::{LastMessage, Message, Page, PageMeta, PageQuery, Session, SessionEnvelope};
+pub use conversation::{
+    ConversationReply, ConversationUpdate, ExportFormat, LastMessage, Message, MessageEnvelope,
+    Page, PageMeta, PageQuery, Session, SessionEnvelope,
+};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use knowledge::{
     AddKnowledgeText, AddKnowledgeUrls, DeleteKnowledgeResponse, DocumentSource, DocumentStatus,

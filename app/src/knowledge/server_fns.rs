@@ -424,7 +424,7 @@ pub async fn list_chunks(
     let query = okchat::PageQuery {
         page: Some(u64::from(page.max(1))),
         limit: Some(u64::from(CHUNKS_PER_PAGE)),
-        state: None,
+        ..Default::default()
     };
     Ok(client.knowledge_chunks(&id, &document_id, &query).await?)
 }

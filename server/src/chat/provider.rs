@@ -18,7 +18,10 @@ pub enum Turn {
     Assistant(String),
     /// The model asked for tools in one step; their results follow as `ToolResult` turns.
     ToolCalls(Vec<ToolCall>),
-    ToolResult { call_id: String, content: String },
+    ToolResult {
+        call_id: String,
+        content: String,
+    },
 }
 
 /// A function the model may call, described by a JSON schema for its arguments.

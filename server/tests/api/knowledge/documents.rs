@@ -228,7 +228,7 @@ async fn chunks_are_listed_in_order_and_the_original_downloads_as_an_attachment(
             &PageQuery {
                 page: Some(1),
                 limit: Some(1),
-                state: None,
+                ..Default::default()
             },
         )
         .await

@@ -297,7 +297,7 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
                     &PageQuery {
                         page: Some(page),
                         limit: Some(100),
-                        state: None,
+                        ..Default::default()
                     },
                 )
                 .await
