@@ -72,6 +72,17 @@ tests "cargo test okchat" cargo test -p okchat --features client
 tests "cargo test server (unit + HTTP)" cargo test -p server
 tests "cargo test app (ssr)" cargo test -p app --features ssr
 
+# The browser tests need a release build beside everything the steps above built; on a small
+# disk that does not fit (CI once ran out of space in it). Their debug artifacts are not used
+# again, so they go when free space is short, which costs only a rebuild on the next run.
+free_gib() { df -Pk . | awk 'NR == 2 {print int($4 / 1048576)}'; }
+echo "==> disk: $(du -sh target 2>/dev/null | cut -f1) in target/, $(free_gib) GiB free"
+if [ "$(free_gib)" -lt "${CHATDECK_TEST_MIN_FREE_GIB:-40}" ]; then
+    echo "==> disk: removing the debug builds before the release build"
+    rm -rf target/debug target/wasm32-unknown-unknown/debug
+    echo "==> disk: $(free_gib) GiB free"
+fi
+
 echo "==> browser tests (Playwright, Debian Chromium)"
 bash scripts/e2e.sh 2>&1 | tee "$logs/e2e.log"
 e2e_status=${PIPESTATUS[0]}
@@ -86,6 +97,7 @@ failed=$((failed + e2e_failed))
 [ "$e2e_failed" -eq 0 ] || failures+=("browser tests")
 
 rm -rf "$logs"
+echo "==> disk: $(du -sh target 2>/dev/null | cut -f1) in target/, $(free_gib) GiB free"
 echo
 echo "suite took $((SECONDS - started)) s"
 if [ ${#failures[@]} -ne 0 ]; then
