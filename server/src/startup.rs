@@ -11,6 +11,7 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use tokio::net::TcpListener;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -138,21 +139,18 @@ async fn require_session(
         .path_and_query()
         .map(|pq| pq.as_str())
         .unwrap_or("/");
-    let next_param: String = url_encode(target);
+    let next_param = utf8_percent_encode(target, NEXT_PARAM);
     Redirect::to(&format!("/login?next={next_param}")).into_response()
 }
 
-fn url_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+/// Everything but unreserved characters and `/` is escaped, so the path survives as one query
+/// value (a `?` or `&` in it must not end `next`).
+const NEXT_PARAM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
 
 pub fn router(state: AppState, console: app::backend::Backend) -> Router {
     let routes = generate_route_list(app::App);
