@@ -13,6 +13,7 @@ use crate::chat::ChatRequest;
 use crate::chatbot::{
     CreateChatbot, PersonalityConfig, SettingsInput, SnippetInput, UpdateChatbot,
 };
+use crate::conversation::{ConversationReply, ConversationUpdate};
 use crate::knowledge::{AddKnowledgeText, AddKnowledgeUrls, QueryKnowledgeRequest};
 use crate::widget::{ChatWidgetUpdate, VoiceWidgetConfig};
 
@@ -41,6 +42,8 @@ pub const KNOWLEDGE_URLS_MAX: usize = 50;
 /// Most knowledge chunks one query or chat turn may ask for.
 pub const KNOWLEDGE_RESULTS_MAX: u32 = 50;
 pub const CHAT_CONTENT_MAX: usize = 20_000;
+/// The name a person's reply is signed with (an email address at most).
+pub const AUTHOR_MAX: usize = 320;
 pub const MAX_OUTPUT_TOKENS_MAX: i64 = 16_384;
 pub const VOICE_MS_MAX: i64 = 10_000;
 pub const RADIUS_MAX: i64 = 64;
@@ -722,6 +725,35 @@ impl Validate for QueryKnowledgeRequest {
     }
 }
 
+impl Validate for ConversationUpdate {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.is_human_mode.is_none() && self.state.is_none() {
+            errors.add("is_human_mode", "send is_human_mode, state or both");
+        }
+        if let Some(state) = &self.state {
+            if !matches!(state.as_str(), "in_progress" | "closed") {
+                errors.add("state", "must be \"in_progress\" or \"closed\"");
+            }
+        }
+        errors.into_result()
+    }
+}
+
+impl Validate for ConversationReply {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        errors.check(
+            "content",
+            check_required_len(&self.content, CHAT_CONTENT_MAX),
+        );
+        if let Some(author) = &self.author {
+            errors.check("author", check_required_len(author, AUTHOR_MAX));
+        }
+        errors.into_result()
+    }
+}
+
 impl Validate for ChatRequest {
     fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -1006,5 +1038,47 @@ mod tests {
             sitemap: false,
         };
         assert!(too_many.validate().unwrap_err().get("urls").is_some());
+    }
+
+    #[test]
+    fn a_conversation_update_needs_a_known_state_or_the_human_mode() {
+        let update = |human: Option<bool>, state: Option<&str>| ConversationUpdate {
+            is_human_mode: human,
+            state: state.map(Into::into),
+        };
+        assert!(update(None, None)
+            .validate()
+            .unwrap_err()
+            .0
+            .contains_key("is_human_mode"));
+        assert!(update(None, Some("resolved"))
+            .validate()
+            .unwrap_err()
+            .0
+            .contains_key("state"));
+        assert!(update(Some(true), None).validate().is_ok());
+        assert!(update(None, Some("closed")).validate().is_ok());
+        assert!(update(Some(false), Some("in_progress")).validate().is_ok());
+    }
+
+    #[test]
+    fn a_reply_needs_content_and_a_bounded_author() {
+        let reply = |content: &str, author: Option<String>| ConversationReply {
+            content: content.into(),
+            author,
+        };
+        assert!(reply("  ", None)
+            .validate()
+            .unwrap_err()
+            .0
+            .contains_key("content"));
+        assert!(reply("Hi, Sam here", Some("x".repeat(AUTHOR_MAX + 1)))
+            .validate()
+            .unwrap_err()
+            .0
+            .contains_key("author"));
+        assert!(reply("Hi, Sam here", Some("sam@example.com".into()))
+            .validate()
+            .is_ok());
     }
 }

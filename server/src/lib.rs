@@ -6,7 +6,8 @@
 //! database interface each feature implements for SQLite; `files` stores uploads; `error` is
 //! the one error type every API route answers with; `http` holds what every route shares
 //! (extractors, the request id, the public origin, conditional requests, paging);
-//! `knowledge` reads uploaded documents into text and chunks; `chat` answers visitors through a
+//! `knowledge` reads uploaded documents into text and chunks; `conversations` keeps sessions
+//! and their messages; `chat` answers visitors through a
 //! model provider.
 // The console's page views are deep types (no type erasure inside a page, which keeps the wasm
 // small); rendering them on the server needs the same limit as the `app` crate.
@@ -17,6 +18,7 @@ pub mod chatbots;
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod conversations;
 pub mod error;
 pub mod files;
 pub mod http;

@@ -93,6 +93,7 @@ fn api_router(knowledge: &crate::knowledge::KnowledgeConfig) -> Router<AppState>
         .expose_headers([header::ETAG]);
     chatbots::routes::router()
         .merge(knowledge::routes::router(knowledge))
+        .merge(crate::conversations::routes::router())
         .route("/api/external/{*rest}", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(cors)

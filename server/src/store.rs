@@ -1,6 +1,6 @@
 //! The database interface. Each feature declares the operations it needs as a trait
 //! (`chatbots::store::ChatbotStore`, `orgs::store::OrgStore`, `knowledge::store::KnowledgeStore`,
-//! …); `Store` is their sum, and each
+//! `conversations::store::ConversationStore`, …); `Store` is their sum, and each
 //! engine implements it (`sqlite::SqliteStore` now; PostgreSQL is a second implementation of
 //! the same traits, with SQL per engine where it must differ). Handlers see only `Arc<dyn Store>`.
 
@@ -9,16 +9,28 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use crate::chatbots::store::ChatbotStore;
+use crate::conversations::store::ConversationStore;
 use crate::knowledge::store::KnowledgeStore;
 use crate::orgs::store::OrgStore;
 use crate::users::store::UserStore;
 
 pub trait Store:
-    ChatbotStore + OrgStore + UserStore + KnowledgeStore + Send + Sync + 'static
+    ChatbotStore + OrgStore + UserStore + KnowledgeStore + ConversationStore + Send + Sync + 'static
 {
 }
 
-impl<T: ChatbotStore + OrgStore + UserStore + KnowledgeStore + Send + Sync + 'static> Store for T {}
+impl<
+        T: ChatbotStore
+            + OrgStore
+            + UserStore
+            + KnowledgeStore
+            + ConversationStore
+            + Send
+            + Sync
+            + 'static,
+    > Store for T
+{
+}
 
 pub type DynStore = Arc<dyn Store>;
 

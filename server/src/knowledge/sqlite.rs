@@ -155,15 +155,6 @@ impl TryFrom<HitRow> for ChunkHit {
     }
 }
 
-impl SqliteStore {
-    /// A transaction that holds the write lock from its start. A deferred one that reads first
-    /// fails at once (SQLITE_BUSY, no busy wait) when another writer committed since its read;
-    /// with several workers indexing at once that happened within seconds.
-    async fn write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
-    }
-}
-
 #[async_trait]
 impl KnowledgeStore for SqliteStore {
     async fn insert_documents(

@@ -5,6 +5,7 @@
 mod chatbots;
 mod cli;
 mod console;
+mod conversations;
 mod helpers;
 mod http;
 mod knowledge;
