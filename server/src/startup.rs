@@ -64,6 +64,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     ));
     Ok(AppState {
         knowledge,
+        chat: Arc::new(crate::chat::service::Chat::default()),
         leptos_options: leptos_options(&config),
         sessions: Arc::new(SessionCache::new(store.clone())),
         store,
@@ -94,6 +95,7 @@ fn api_router(knowledge: &crate::knowledge::KnowledgeConfig) -> Router<AppState>
     chatbots::routes::router()
         .merge(knowledge::routes::router(knowledge))
         .merge(crate::conversations::routes::router())
+        .merge(crate::chat::routes::router())
         .route("/api/external/{*rest}", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(cors)

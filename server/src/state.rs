@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use crate::chat::service::Chat;
 use crate::config::Config;
 use crate::files::FileStore;
 use crate::knowledge::service::Knowledge;
@@ -21,4 +22,5 @@ pub struct AppState {
     /// The session check of the page guard and the console's server functions alike.
     pub sessions: Arc<SessionCache>,
     pub knowledge: Arc<Knowledge>,
+    pub chat: Arc<Chat>,
 }

@@ -57,6 +57,8 @@ pub struct StepRequest {
     pub knowledge: Vec<KnowledgeResult>,
     /// The bot's language (`auto`, `en`, `ko`, …).
     pub language: String,
+    /// The bot's greeting (`settings.greeting`), for providers that answer a hello with it.
+    pub greeting: String,
     /// A per-bot key that replaces the deployment's key for this step.
     pub api_key: Option<SecretString>,
 }

@@ -113,15 +113,20 @@ impl Question {
 
     /// Which of this question's stems occur in `chunk` (title, headings or text), as bits.
     pub fn matches(&self, chunk: &ChunkHit) -> u64 {
+        let texts = std::iter::once(chunk.title.as_str())
+            .chain(chunk.headings.iter().map(String::as_str))
+            .chain(std::iter::once(chunk.body.as_str()));
+        self.matches_in(texts)
+    }
+
+    /// Which of this question's stems occur in any of `texts`, as bits.
+    pub fn matches_in<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> u64 {
         let all = if self.stems.len() == 64 {
             u64::MAX
         } else {
             (1u64 << self.stems.len()) - 1
         };
         let mut found = 0u64;
-        let texts = std::iter::once(chunk.title.as_str())
-            .chain(chunk.headings.iter().map(String::as_str))
-            .chain(std::iter::once(chunk.body.as_str()));
         for text in texts {
             for word in words(text) {
                 // Stemming only removes or alters a word's ending, so a word that does not
@@ -251,6 +256,14 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f64 {
 /// A result's `content`, in the documented layout.
 pub fn render(title: &str, index: i64, body: &str) -> String {
     format!("Title: {title}\nChunk: {index}\n\n{body}")
+}
+
+/// The chunk text of a result's `content` (what `render` put after its header).
+pub fn body_of(content: &str) -> &str {
+    match content.split_once("\n\n") {
+        Some((header, body)) if header.starts_with("Title: ") => body,
+        _ => content,
+    }
 }
 
 #[cfg(test)]

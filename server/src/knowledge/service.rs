@@ -599,17 +599,52 @@ pub async fn query(
     let input: QueryKnowledgeRequest = chatbots::typed(body)?;
     input.validate().map_err(ApiError::validation)?;
     let chatbot = chatbots::get(store, org, chatbot_id).await?;
-    let threshold = chatbot.settings.effective_similarity_threshold();
     let limit = input
         .limit
         .unwrap_or_else(|| chatbot.settings.effective_max_knowledge_results());
-    let question = Question::new(&input.query, &chatbot.language);
+    let found = retrieve(store, knowledge, &chatbot, &input.query, limit).await?;
+    Ok(QueryKnowledgeResponse {
+        total_docs: found.results.len() as u64,
+        results: found.results,
+        similarity_threshold_setting: found.threshold,
+        status: "OK".into(),
+        dropped: input
+            .include_dropped
+            .unwrap_or(false)
+            .then_some(found.dropped),
+        ranking: Some(if found.hybrid { "hybrid" } else { "full-text" }.into()),
+    })
+}
+
+/// What retrieval found for a question: Query Knowledge answers it and the chat answers from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retrieval {
+    /// At or over the bot's threshold, best first, at most the limit.
+    pub results: Vec<KnowledgeResult>,
+    /// Under the threshold, best first, at most the limit.
+    pub dropped: Vec<KnowledgeResult>,
+    pub threshold: f64,
+    /// Whether vector ranking took part (an embeddings provider is configured and answered).
+    pub hybrid: bool,
+}
+
+/// Ranks the chatbot's chunks for `query`: full text, and vectors when an embeddings provider
+/// is configured (full text alone, logged, when it fails).
+pub async fn retrieve(
+    store: &DynStore,
+    knowledge: &Knowledge,
+    chatbot: &ChatbotRecord,
+    query: &str,
+    limit: u32,
+) -> ApiResult<Retrieval> {
+    let threshold = chatbot.settings.effective_similarity_threshold();
+    let question = Question::new(query, &chatbot.language);
     let candidates = i64::from(limit.saturating_mul(4).clamp(20, 200));
     let full_text = store
         .search_chunks(&chatbot.id, &question.terms, candidates)
         .await?;
     let vector = match &knowledge.embedder {
-        Some(embedder) => vector_candidates(store, embedder, &chatbot.id, &input.query, candidates)
+        Some(embedder) => vector_candidates(store, embedder, &chatbot.id, query, candidates)
             .await
             .unwrap_or_else(|error| {
                 tracing::warn!(%error, "vector ranking unavailable; full text alone");
@@ -628,18 +663,11 @@ pub async fn query(
         chunk_index: u32::try_from(s.hit.index).ok(),
     };
     let (kept, dropped): (Vec<_>, Vec<_>) = ranked.iter().partition(|s| s.similarity >= threshold);
-    let results: Vec<KnowledgeResult> = kept.into_iter().take(limit).map(result).collect();
-    let dropped = input
-        .include_dropped
-        .unwrap_or(false)
-        .then(|| dropped.into_iter().take(limit).map(result).collect());
-    Ok(QueryKnowledgeResponse {
-        total_docs: results.len() as u64,
-        results,
-        similarity_threshold_setting: threshold,
-        status: "OK".into(),
-        dropped,
-        ranking: Some(if hybrid { "hybrid" } else { "full-text" }.into()),
+    Ok(Retrieval {
+        results: kept.into_iter().take(limit).map(result).collect(),
+        dropped: dropped.into_iter().take(limit).map(result).collect(),
+        threshold,
+        hybrid,
     })
 }
 

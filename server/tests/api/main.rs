@@ -2,6 +2,7 @@
 //! drives it with the `okchat` client (or raw reqwest where the client would refuse to send
 //! the malformed request under test). One folder per feature, one binary, so it links once.
 
+mod chat;
 mod chatbots;
 mod cli;
 mod console;

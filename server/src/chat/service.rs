@@ -1,0 +1,860 @@
+//! One chat turn: the session found or opened by the caller's key, the visitor's message
+//! stored, human mode and lead capture honoured, knowledge retrieved, the model asked (with the
+//! `searchKnowledgeBase` tool loop when on), and the answer stored.
+//!
+//! The answer is generated in a task of its own that sends the stream's frames over a channel.
+//! The stream route forwards them; the non-stream route drains them and answers the outcome.
+//! When the client goes away the channel closes, generation stops, and what was said so far is
+//! stored, marked `cut_off`. The final `d:` frame is sent only after the answer is stored, so a
+//! client that has seen it can read the message back.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use okchat::chat::{ContentPart, Finish, ResponseMessage, Step, StepResponse, Usage};
+use okchat::knowledge::KnowledgeResult;
+use okchat::validate::Validate;
+use okchat::{ChatRequest, ChatResponse, ErrorCode, StreamPart};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+use super::local::LocalProvider;
+use super::prompt::{self, SEARCH_TOOL};
+use super::provider::{
+    ChatProvider, ProviderError, StepEvent, StepRequest, ToolCall, ToolSpec, Turn,
+};
+use super::tongue::Tongue;
+use crate::chatbots::service::{self as chatbots, typed};
+use crate::chatbots::store::ChatbotRecord;
+use crate::conversations::store::{
+    AppendIf, MessageRecord, NewMessage, NewSession, SessionChange, SessionRecord, SessionState,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::knowledge::service::{retrieve, Knowledge};
+use crate::store::DynStore;
+
+/// Model steps of one answer, tool steps included.
+pub const MAX_STEPS: usize = 5;
+/// History the model is shown: the newest messages, within a character budget.
+const HISTORY_MESSAGES: i64 = 20;
+const HISTORY_CHARS: usize = 12_000;
+/// Frames buffered between the generating task and the client.
+const FRAME_BUFFER: usize = 64;
+
+/// The providers of this deployment.
+pub struct Chat {
+    local: Arc<dyn ChatProvider>,
+}
+
+impl Default for Chat {
+    fn default() -> Self {
+        Self {
+            local: Arc::new(LocalProvider),
+        }
+    }
+}
+
+impl Chat {
+    /// The provider and model that answer for `chatbot`.
+    fn provider_for(&self, _chatbot: &ChatbotRecord) -> (Arc<dyn ChatProvider>, String) {
+        (self.local.clone(), "local".into())
+    }
+}
+
+/// What the route needs to answer a turn.
+pub enum Started {
+    /// Human mode: the visitor's message is stored and a person answers from the console.
+    Human { session_id: String },
+    /// The answer is being generated: its frames arrive on `frames`, its outcome on `outcome`.
+    Answering {
+        session_id: String,
+        frames: mpsc::Receiver<StreamPart>,
+        outcome: tokio::task::JoinHandle<Outcome>,
+    },
+}
+
+/// How a generated answer ended.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub text: String,
+    pub finish_reason: String,
+    pub steps: Vec<Step>,
+    pub usage: Usage,
+    /// Set when the provider failed; `text` is what came before.
+    pub error: Option<ProviderError>,
+}
+
+/// The messages this request adds: the user turns after the last other turn (a client such as
+/// the AI SDK's `useChat` sends the whole history each time; okchat clients send the new turn).
+fn new_turns(request: &ChatRequest) -> ApiResult<Vec<String>> {
+    let turns: Vec<String> = request
+        .messages
+        .iter()
+        .rev()
+        .take_while(|m| m.role == "user")
+        .map(|m| m.content.trim().to_owned())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if turns.is_empty() {
+        return Err(ApiError::field(
+            "messages",
+            "must end with a message whose role is \"user\"",
+        ));
+    }
+    Ok(turns)
+}
+
+/// An email address in `text`: the first word with one `@`, a local part and a dotted domain.
+fn email_in(text: &str) -> Option<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')'))
+        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | '!' | '?' | '"' | '\'')))
+        .find(|w| {
+            let Some((local, domain)) = w.split_once('@') else {
+                return false;
+            };
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && w.len() <= 254
+        })
+        .map(str::to_owned)
+}
+
+/// Whether `text` just gives the email (a visitor answering the lead request: "sure:
+/// ada@example.com") rather than also asking something new.
+fn only_email(text: &str, email: &str) -> bool {
+    let rest = text.replace(email, "");
+    !rest.contains('?') && rest.split_whitespace().count() <= 3
+}
+
+/// Starts a turn: everything up to the generation, which runs on in its own task.
+pub async fn start(
+    store: &DynStore,
+    knowledge: &Arc<Knowledge>,
+    chat: &Chat,
+    org: &str,
+    chatbot_id: &str,
+    body: Value,
+) -> ApiResult<Started> {
+    let request: ChatRequest = typed(body)?;
+    request.validate().map_err(ApiError::validation)?;
+    let turns = new_turns(&request)?;
+    let chatbot = chatbots::get(store, org, chatbot_id).await?;
+    if !chatbot.active {
+        return Err(ApiError::conflict(
+            "This chatbot is paused (active is false); activate it to chat.",
+        ));
+    }
+    let now = crate::time::now();
+    let mut session = store
+        .open_session(
+            &NewSession {
+                id: uuid::Uuid::new_v4().to_string(),
+                organization_id: chatbot.organization_id.clone(),
+                chatbot_id: chatbot.id.clone(),
+                platform: request.platform.clone().unwrap_or_else(|| "web".into()),
+                sns_user_id: request.session_token.clone(),
+                metadata: json!({ "anonymous": true }),
+            },
+            &now,
+        )
+        .await?;
+    if session.state == SessionState::Closed {
+        session = reopen(store, &session).await?;
+    }
+    // The history the model sees is what was stored before this turn.
+    let history = store.recent_messages(&session.id, HISTORY_MESSAGES).await?;
+    for turn in &turns {
+        let message = NewMessage {
+            id: uuid::Uuid::new_v4().to_string(),
+            sender_type: "user".into(),
+            content: turn.clone(),
+            metadata: json!({}),
+            ..Default::default()
+        };
+        store
+            .append_message(&session.id, &message, AppendIf::Always, &crate::time::now())
+            .await?
+            .ok_or_else(|| ApiError::not_found("Conversation"))?;
+    }
+    if session.is_human_mode {
+        return Ok(Started::Human {
+            session_id: session.id,
+        });
+    }
+    let mut question = turns.join("\n");
+    let mut canned = None;
+    if chatbot.settings.is_request_user_info_enabled && session.metadata.get("lead").is_none() {
+        match lead_step(store, &chatbot, &session, &question).await? {
+            LeadStep::Ask(text) => canned = Some(text),
+            LeadStep::Answer(pending) => question = pending,
+        }
+    }
+    let (provider, model) = chat.provider_for(&chatbot);
+    let (sender, frames) = mpsc::channel(FRAME_BUFFER);
+    let turn = Generation {
+        store: store.clone(),
+        knowledge: knowledge.clone(),
+        chatbot,
+        session_id: session.id.clone(),
+        message_id: uuid::Uuid::new_v4().to_string(),
+        history: history_turns(&history),
+        question,
+        provider,
+        model,
+        canned,
+        started: Instant::now(),
+        sender,
+    };
+    let outcome = tokio::spawn(turn.run());
+    Ok(Started::Answering {
+        session_id: session.id,
+        frames,
+        outcome,
+    })
+}
+
+async fn reopen(store: &DynStore, session: &SessionRecord) -> ApiResult<SessionRecord> {
+    let change = SessionChange {
+        state: Some(SessionState::InProgress),
+        ..Default::default()
+    };
+    store
+        .update_session(
+            &session.organization_id,
+            &session.chatbot_id,
+            &session.id,
+            &change,
+            &crate::time::now(),
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("Conversation"))
+}
+
+enum LeadStep {
+    /// Ask for the email first: this is the answer.
+    Ask(String),
+    /// Go on and answer this question.
+    Answer(String),
+}
+
+/// Lead capture: the first question is kept while the bot asks for an email; an email given
+/// is stored as the lead and the kept question answered. A visitor who answers the request
+/// without an email is not asked again.
+async fn lead_step(
+    store: &DynStore,
+    chatbot: &ChatbotRecord,
+    session: &SessionRecord,
+    question: &str,
+) -> ApiResult<LeadStep> {
+    let metadata = &session.metadata;
+    let pending = metadata
+        .get("lead_question")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mut keys = serde_json::Map::new();
+    let step = if let Some(email) = email_in(question) {
+        keys.insert(
+            "lead".into(),
+            json!({ "email": email, "captured_at": crate::time::now() }),
+        );
+        match pending {
+            Some(pending) if only_email(question, &email) => LeadStep::Answer(pending),
+            _ => LeadStep::Answer(question.to_owned()),
+        }
+    } else if metadata.get("lead_requested").is_none() {
+        keys.insert("lead_requested".into(), Value::Bool(true));
+        keys.insert("lead_question".into(), Value::String(question.to_owned()));
+        LeadStep::Ask(
+            Tongue::of(&chatbot.language, question)
+                .lead_request()
+                .to_owned(),
+        )
+    } else {
+        return Ok(LeadStep::Answer(question.to_owned()));
+    };
+    let change = SessionChange {
+        metadata: Some(keys),
+        ..Default::default()
+    };
+    store
+        .update_session(
+            &session.organization_id,
+            &session.chatbot_id,
+            &session.id,
+            &change,
+            &crate::time::now(),
+        )
+        .await?;
+    Ok(step)
+}
+
+/// Stored messages as the model's turns, the newest within the character budget. A person's
+/// replies are the assistant's turns: the model continues the conversation they took part in.
+fn history_turns(history: &[MessageRecord]) -> Vec<Turn> {
+    let mut budget = HISTORY_CHARS;
+    let mut turns = Vec::new();
+    for message in history.iter().rev() {
+        let chars = message.content.chars().count();
+        if chars > budget {
+            break;
+        }
+        budget -= chars;
+        turns.push(match message.sender_type.as_str() {
+            "user" => Turn::User(message.content.clone()),
+            _ => Turn::Assistant(message.content.clone()),
+        });
+    }
+    turns.reverse();
+    turns
+}
+
+/// The client went away: the channel is closed.
+struct Gone;
+
+struct Generation {
+    store: DynStore,
+    knowledge: Arc<Knowledge>,
+    chatbot: ChatbotRecord,
+    session_id: String,
+    message_id: String,
+    history: Vec<Turn>,
+    question: String,
+    provider: Arc<dyn ChatProvider>,
+    model: String,
+    /// A fixed answer instead of the model's (the lead request).
+    canned: Option<String>,
+    started: Instant,
+    sender: mpsc::Sender<StreamPart>,
+}
+
+/// What the generation has said and done so far.
+#[derive(Default)]
+struct Progress {
+    text: String,
+    steps: Vec<Step>,
+    usage: Usage,
+    finish_reason: String,
+    knowledge: Vec<KnowledgeResult>,
+    tool_calls: Vec<Value>,
+    tool_results: Vec<Value>,
+    first_token_ms: Option<u128>,
+    model_id: Option<String>,
+    error: Option<ProviderError>,
+    cut_off: bool,
+}
+
+fn knowledge_frame(results: &[KnowledgeResult]) -> StreamPart {
+    StreamPart::Data(vec![json!({ "type": "knowledge", "results": results })])
+}
+
+fn search_tool() -> ToolSpec {
+    ToolSpec {
+        name: SEARCH_TOOL.into(),
+        description: "Search the knowledge base for passages that answer the user's question."
+            .into(),
+        parameters: json!({
+            "type": "object",
+            "properties": { "query": { "type": "string", "description": "What to look up" } },
+            "required": ["query"],
+            "additionalProperties": false
+        }),
+    }
+}
+
+impl Generation {
+    async fn send(&self, part: StreamPart) -> Result<(), Gone> {
+        self.sender.send(part).await.map_err(|_| Gone)
+    }
+
+    async fn run(self) -> Outcome {
+        let mut progress = Progress {
+            finish_reason: "stop".into(),
+            ..Default::default()
+        };
+        // Whatever happened, the answer so far is stored before the stream's last frame.
+        if self.generate(&mut progress).await.is_err() {
+            progress.cut_off = true;
+        }
+        if let Err(error) = self.store_answer(&progress).await {
+            tracing::error!(%error, session = %self.session_id, "the answer could not be stored");
+        }
+        if let Some(error) = &progress.error {
+            let _ = self
+                .send(StreamPart::Error(
+                    "The model provider is unavailable; try again shortly.".into(),
+                ))
+                .await;
+            tracing::warn!(%error, session = %self.session_id, "chat answer failed");
+        }
+        let finish = Finish {
+            finish_reason: if progress.error.is_some() {
+                "error".into()
+            } else {
+                progress.finish_reason.clone()
+            },
+            usage: progress.usage,
+            is_continued: None,
+        };
+        let _ = self.send(StreamPart::FinishMessage(finish)).await;
+        Outcome {
+            text: progress.text,
+            finish_reason: progress.finish_reason,
+            steps: progress.steps,
+            usage: progress.usage,
+            error: progress.error,
+        }
+    }
+
+    async fn generate(&self, progress: &mut Progress) -> Result<(), Gone> {
+        self.send(StreamPart::StartStep {
+            message_id: self.message_id.clone(),
+        })
+        .await?;
+        if let Some(text) = &self.canned {
+            self.send(knowledge_frame(&[])).await?;
+            return self.canned_answer(text, progress).await;
+        }
+        let tools = self.chatbot.settings.is_tool_enabled && self.provider.supports_tools();
+        let limit = self.chatbot.settings.effective_max_knowledge_results();
+        let system = if tools {
+            self.send(knowledge_frame(&[])).await?;
+            prompt::system(&self.chatbot, None, &today())
+        } else {
+            progress.knowledge = self.retrieve(&self.question, limit).await;
+            self.send(knowledge_frame(&progress.knowledge)).await?;
+            prompt::system(&self.chatbot, Some(&progress.knowledge), &today())
+        };
+        let mut turns = self.history.clone();
+        turns.push(Turn::User(self.question.clone()));
+        for step in 0..MAX_STEPS {
+            if step > 0 {
+                self.send(StreamPart::StartStep {
+                    message_id: self.message_id.clone(),
+                })
+                .await?;
+            }
+            let request = StepRequest {
+                model: self.model.clone(),
+                system: system.clone(),
+                turns: turns.clone(),
+                // The last step may not call tools: it must answer.
+                tools: if tools && step + 1 < MAX_STEPS {
+                    vec![search_tool()]
+                } else {
+                    Vec::new()
+                },
+                knowledge: progress.knowledge.clone(),
+                language: self.chatbot.language.clone(),
+                greeting: self.chatbot.settings.greeting.clone(),
+                api_key: self.chatbot.openai_api_key.clone().map(Into::into),
+            };
+            let calls = self.step(step, request, progress).await?;
+            if calls.is_empty() || progress.error.is_some() {
+                break;
+            }
+            turns.push(Turn::ToolCalls(calls.clone()));
+            for call in calls {
+                let query = call
+                    .arguments
+                    .get("query")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&self.question)
+                    .to_owned();
+                let found = self.retrieve(&query, limit).await;
+                let result = json!(found);
+                self.send(StreamPart::Other {
+                    code: "a".into(),
+                    value: json!({ "toolCallId": call.id, "result": result }),
+                })
+                .await?;
+                self.send(knowledge_frame(&found)).await?;
+                if let Some(last) = progress.steps.last_mut() {
+                    last.tool_results.push(json!({
+                        "type": "tool-result", "toolCallId": call.id, "toolName": call.name,
+                        "args": call.arguments, "result": result,
+                    }));
+                }
+                progress.tool_results.push(json!({
+                    "toolCallId": call.id, "toolName": call.name, "result": result,
+                }));
+                turns.push(Turn::ToolResult {
+                    call_id: call.id.clone(),
+                    content: prompt::knowledge_section(&found),
+                });
+                for chunk in found {
+                    if !progress.knowledge.contains(&chunk) {
+                        progress.knowledge.push(chunk);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One model step, its frames forwarded; answers the tools it asked for.
+    async fn step(
+        &self,
+        index: usize,
+        request: StepRequest,
+        progress: &mut Progress,
+    ) -> Result<Vec<ToolCall>, Gone> {
+        let mut text = String::new();
+        let mut calls = Vec::new();
+        let mut finish = None;
+        match self.provider.step(request).await {
+            Err(error) => progress.error = Some(error),
+            Ok(mut events) => {
+                while let Some(event) = events.next().await {
+                    match event {
+                        Ok(StepEvent::TextDelta(delta)) => {
+                            progress
+                                .first_token_ms
+                                .get_or_insert_with(|| self.started.elapsed().as_millis());
+                            text.push_str(&delta);
+                            progress.text.push_str(&delta);
+                            self.send(StreamPart::Text(delta)).await?;
+                        }
+                        Ok(StepEvent::ToolCall(call)) => {
+                            self.send(StreamPart::Other {
+                                code: "9".into(),
+                                value: json!({
+                                    "toolCallId": call.id, "toolName": call.name,
+                                    "args": call.arguments,
+                                }),
+                            })
+                            .await?;
+                            calls.push(call);
+                        }
+                        Ok(StepEvent::Finish {
+                            finish_reason,
+                            usage,
+                            response_id,
+                            model_id,
+                        }) => finish = Some((finish_reason, usage, response_id, model_id)),
+                        Err(error) => {
+                            progress.error = Some(error);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let (finish_reason, usage, response_id, model_id) = finish.unwrap_or_else(|| {
+            (
+                "error".into(),
+                Usage::default(),
+                String::new(),
+                self.model.clone(),
+            )
+        });
+        progress.usage.prompt_tokens += usage.prompt_tokens;
+        progress.usage.completion_tokens += usage.completion_tokens;
+        progress.finish_reason = finish_reason.clone();
+        progress.model_id = Some(model_id.clone());
+        let tool_calls: Vec<Value> = calls
+            .iter()
+            .map(|c| {
+                json!({ "type": "tool-call", "toolCallId": c.id, "toolName": c.name,
+                        "args": c.arguments })
+            })
+            .collect();
+        progress.tool_calls.extend(tool_calls.iter().cloned());
+        progress.steps.push(Step {
+            step_type: if index == 0 { "initial" } else { "tool-result" }.into(),
+            text: text.clone(),
+            finish_reason: finish_reason.clone(),
+            is_continued: false,
+            tool_calls,
+            tool_results: Vec::new(),
+            warnings: Vec::new(),
+            usage: with_total(usage),
+            request: None,
+            response: Some(StepResponse {
+                id: response_id,
+                model_id,
+                timestamp: crate::time::now(),
+                messages: vec![ResponseMessage {
+                    role: "assistant".into(),
+                    content: vec![ContentPart {
+                        kind: "text".into(),
+                        text,
+                    }],
+                }],
+                headers: None,
+            }),
+            experimental_provider_metadata: None,
+        });
+        if progress.error.is_none() {
+            self.send(StreamPart::FinishStep(Finish {
+                finish_reason,
+                usage,
+                is_continued: Some(false),
+            }))
+            .await?;
+        }
+        Ok(calls)
+    }
+
+    async fn canned_answer(&self, text: &str, progress: &mut Progress) -> Result<(), Gone> {
+        progress.first_token_ms = Some(self.started.elapsed().as_millis());
+        progress.text = text.to_owned();
+        progress.model_id = None;
+        self.send(StreamPart::Text(text.to_owned())).await?;
+        self.send(StreamPart::FinishStep(Finish {
+            finish_reason: "stop".into(),
+            usage: Usage::default(),
+            is_continued: Some(false),
+        }))
+        .await?;
+        progress.steps.push(Step {
+            step_type: "initial".into(),
+            text: text.to_owned(),
+            finish_reason: "stop".into(),
+            is_continued: false,
+            tool_calls: Vec::new(),
+            tool_results: Vec::new(),
+            warnings: Vec::new(),
+            usage: with_total(Usage::default()),
+            request: None,
+            response: None,
+            experimental_provider_metadata: None,
+        });
+        Ok(())
+    }
+
+    /// The chunks for `query`; a failing search answers without knowledge (and says so in the
+    /// log) rather than failing the turn.
+    async fn retrieve(&self, query: &str, limit: u32) -> Vec<KnowledgeResult> {
+        match retrieve(&self.store, &self.knowledge, &self.chatbot, query, limit).await {
+            Ok(found) => found.results,
+            Err(error) => {
+                tracing::warn!(?error, "knowledge retrieval failed; answering without it");
+                Vec::new()
+            }
+        }
+    }
+
+    async fn store_answer(&self, progress: &Progress) -> crate::store::StoreResult<()> {
+        if progress.text.is_empty() && progress.error.is_some() {
+            return Ok(());
+        }
+        let sources: Vec<Value> = progress
+            .knowledge
+            .iter()
+            .map(|k| {
+                json!({ "document_id": k.document_id, "title": k.title,
+                        "chunk_index": k.chunk_index, "similarity": k.similarity })
+            })
+            .collect();
+        let mut metadata = json!({
+            "finish_reason": progress.finish_reason,
+            "knowledge": sources,
+            "time_to_first_token_ms": progress.first_token_ms,
+        });
+        if progress.cut_off {
+            metadata["cut_off"] = Value::Bool(true);
+        }
+        if progress.error.is_some() {
+            metadata["error"] = Value::String("upstream_unavailable".into());
+        }
+        if self.canned.is_some() {
+            metadata["kind"] = Value::String("lead_request".into());
+        }
+        let (model, provider) = if self.canned.is_some() {
+            (None, Some("chatdeck".to_owned()))
+        } else {
+            (
+                progress
+                    .model_id
+                    .clone()
+                    .or_else(|| Some(self.model.clone())),
+                Some(self.provider.name().to_owned()),
+            )
+        };
+        let message = NewMessage {
+            id: self.message_id.clone(),
+            sender_type: "bot".into(),
+            content: progress.text.clone(),
+            metadata,
+            model,
+            provider,
+            tool_calls: Some(Value::Array(progress.tool_calls.clone())),
+            tool_results: Some(Value::Array(progress.tool_results.clone())),
+            tokens_used: i64::try_from(
+                progress.usage.prompt_tokens + progress.usage.completion_tokens,
+            )
+            .unwrap_or(i64::MAX),
+        };
+        self.store
+            .append_message(
+                &self.session_id,
+                &message,
+                AppendIf::Always,
+                &crate::time::now(),
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+fn with_total(usage: Usage) -> Usage {
+    Usage {
+        total_tokens: Some(usage.prompt_tokens + usage.completion_tokens),
+        ..usage
+    }
+}
+
+fn today() -> String {
+    crate::time::now()[..10].to_owned()
+}
+
+/// The non-stream answer: the frames drained, the outcome shaped as okchat's.
+pub async fn collect(started: Started) -> ApiResult<ChatResponse> {
+    match started {
+        Started::Human { session_id } => Ok(ChatResponse {
+            output: String::new(),
+            finish_reason: "other".into(),
+            tool_calls: Vec::new(),
+            tool_results: Vec::new(),
+            steps: Vec::new(),
+            session_id: Some(session_id),
+        }),
+        Started::Answering {
+            session_id,
+            mut frames,
+            outcome,
+        } => {
+            while frames.recv().await.is_some() {}
+            let outcome = outcome.await.map_err(ApiError::internal)?;
+            if outcome.error.is_some() {
+                return Err(ApiError::new(
+                    ErrorCode::UpstreamUnavailable,
+                    "The model provider is unavailable; try again shortly.",
+                ));
+            }
+            let last = outcome.steps.last();
+            Ok(ChatResponse {
+                output: outcome.text,
+                finish_reason: outcome.finish_reason,
+                tool_calls: last.map(|s| s.tool_calls.clone()).unwrap_or_default(),
+                tool_results: last.map(|s| s.tool_results.clone()).unwrap_or_default(),
+                steps: outcome.steps,
+                session_id: Some(session_id),
+            })
+        }
+    }
+}
+
+/// The stream's frames: in human mode only the finish (reason `other`, no answer).
+pub fn frames(started: Started) -> mpsc::Receiver<StreamPart> {
+    match started {
+        Started::Human { .. } => {
+            let (sender, receiver) = mpsc::channel(1);
+            let finish = StreamPart::FinishMessage(Finish {
+                finish_reason: "other".into(),
+                usage: Usage::default(),
+                is_continued: None,
+            });
+            sender
+                .try_send(finish)
+                .expect("a fresh channel has room for one frame");
+            receiver
+        }
+        Started::Answering { frames, .. } => frames,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use okchat::ChatMessage;
+
+    #[test]
+    fn the_new_turns_are_the_user_messages_after_the_last_answer() {
+        let request = |roles: &[(&str, &str)]| ChatRequest {
+            messages: roles
+                .iter()
+                .map(|(role, content)| okchat::ChatMessage {
+                    role: (*role).into(),
+                    content: (*content).into(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        assert_eq!(
+            new_turns(&request(&[
+                ("user", "a"),
+                ("assistant", "b"),
+                ("user", "c")
+            ]))
+            .unwrap(),
+            ["c"]
+        );
+        assert_eq!(
+            new_turns(&request(&[("user", "a"), ("user", " b ")])).unwrap(),
+            ["a", "b"]
+        );
+        assert!(new_turns(&request(&[("user", "a"), ("assistant", "b")])).is_err());
+        let _ = ChatMessage::user("x");
+    }
+
+    #[test]
+    fn emails_are_found_in_what_visitors_write() {
+        assert_eq!(
+            email_in("sure, it's ada@example.com!").as_deref(),
+            Some("ada@example.com")
+        );
+        assert_eq!(
+            email_in("<bob.smith+shop@mail.example.co.uk>").as_deref(),
+            Some("bob.smith+shop@mail.example.co.uk")
+        );
+        assert_eq!(email_in("no thanks"), None);
+        assert_eq!(email_in("me@localhost"), None);
+        assert_eq!(email_in("@example.com"), None);
+        assert!(only_email("ada@example.com.", "ada@example.com"));
+        assert!(only_email("sure, it's ada@example.com", "ada@example.com"));
+        assert!(!only_email(
+            "ada@example.com what are your hours",
+            "ada@example.com"
+        ));
+    }
+
+    #[test]
+    fn history_keeps_the_newest_messages_within_the_budget() {
+        let message = |sender: &str, content: String| MessageRecord {
+            id: String::new(),
+            session_id: String::new(),
+            seq: 0,
+            sender_type: sender.into(),
+            content,
+            attachments: None,
+            metadata: json!({}),
+            model: None,
+            provider: None,
+            tool_calls: None,
+            tool_results: None,
+            tokens_used: 0,
+            created_at: String::new(),
+        };
+        let history = vec![
+            message("user", "x".repeat(HISTORY_CHARS)),
+            message("bot", "old answer".into()),
+            message("user", "newer".into()),
+            message("bot", "newest".into()),
+        ];
+        assert_eq!(
+            history_turns(&history),
+            [
+                Turn::Assistant("old answer".into()),
+                Turn::User("newer".into()),
+                Turn::Assistant("newest".into()),
+            ]
+        );
+    }
+}
