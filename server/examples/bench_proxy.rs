@@ -60,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
         site_root: "target/site".into(),
         backend: None,
         knowledge: server::knowledge::KnowledgeConfig::default(),
+        chat: Default::default(),
     };
     let app = Application::build(config).await?;
     let base = format!("http://{}", app.local_addr());

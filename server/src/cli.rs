@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::chat::config::{ChatConfig, OpenAiConfig, ProviderLimits};
 use crate::config::{Config, RemoteBackend};
 use crate::knowledge::extract::child::{self, PdfArgs};
 use crate::knowledge::{EmbeddingsConfig, KnowledgeConfig};
@@ -114,6 +115,69 @@ pub struct ServeArgs {
     pub backend_api_key: Option<String>,
     #[command(flatten)]
     pub knowledge: KnowledgeArgs,
+    #[command(flatten)]
+    pub chat: ChatArgs,
+}
+
+/// The chat's model endpoint and its limits. Without an endpoint, bots answer with the
+/// built-in provider (or OpenAI's API, for a bot with its own key).
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// An OpenAI-compatible API base for every bot, e.g. https://api.openai.com/v1 or
+    /// http://localhost:11434/v1.
+    #[arg(long, env = "CHATDECK_CHAT_BASE_URL")]
+    pub chat_base_url: Option<String>,
+    /// The key for `--chat-base-url` (none for endpoints that need none).
+    #[arg(long, env = "CHATDECK_CHAT_API_KEY", hide_env_values = true)]
+    pub chat_api_key: Option<String>,
+    /// A model every bot uses there, instead of each bot's `settings.model`.
+    #[arg(long, env = "CHATDECK_CHAT_MODEL")]
+    pub chat_model: Option<String>,
+    /// Seconds to open a connection to the endpoint [default: 10].
+    #[arg(long, env = "CHATDECK_CHAT_CONNECT_TIMEOUT_SECS")]
+    pub chat_connect_timeout_secs: Option<u64>,
+    /// Seconds from a request to its answer's first byte [default: 60].
+    #[arg(long, env = "CHATDECK_CHAT_FIRST_BYTE_TIMEOUT_SECS")]
+    pub chat_first_byte_timeout_secs: Option<u64>,
+    /// Seconds an answer may pause between two pieces [default: 30].
+    #[arg(long, env = "CHATDECK_CHAT_IDLE_TIMEOUT_SECS")]
+    pub chat_idle_timeout_secs: Option<u64>,
+    /// Tries before an answer's first token, the first included [default: 3].
+    #[arg(long, env = "CHATDECK_CHAT_MAX_ATTEMPTS", value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub chat_max_attempts: Option<u32>,
+    /// Longest wait between two tries, whatever Retry-After asks, in seconds [default: 10].
+    #[arg(long, env = "CHATDECK_CHAT_MAX_RETRY_WAIT_SECS")]
+    pub chat_max_retry_wait_secs: Option<u64>,
+}
+
+impl ChatArgs {
+    fn config(self) -> ChatConfig {
+        let mut limits = ProviderLimits::default();
+        let secs = std::time::Duration::from_secs;
+        if let Some(s) = self.chat_connect_timeout_secs {
+            limits.connect = secs(s);
+        }
+        if let Some(s) = self.chat_first_byte_timeout_secs {
+            limits.first_byte = secs(s);
+        }
+        if let Some(s) = self.chat_idle_timeout_secs {
+            limits.idle = secs(s);
+        }
+        if let Some(n) = self.chat_max_attempts {
+            limits.max_attempts = n;
+        }
+        if let Some(s) = self.chat_max_retry_wait_secs {
+            limits.max_retry_wait = secs(s);
+        }
+        ChatConfig {
+            openai: self.chat_base_url.map(|base_url| OpenAiConfig {
+                base_url,
+                api_key: self.chat_api_key.map(Into::into),
+                model: self.chat_model,
+            }),
+            limits,
+        }
+    }
 }
 
 /// Ingestion and retrieval settings; the defaults suit a single small server.
@@ -247,6 +311,7 @@ async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
                 api_key: api_key.into(),
             }),
         knowledge: args.knowledge.config()?,
+        chat: args.chat.config(),
     };
     let data_dir = config.data_dir.clone();
     let app = Application::build(config).await?;

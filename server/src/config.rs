@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use secrecy::SecretString;
 
+use crate::chat::config::ChatConfig;
 use crate::knowledge::KnowledgeConfig;
 
 #[derive(Debug, Clone)]
@@ -20,6 +21,7 @@ pub struct Config {
     /// A remote okchat-compatible API for the console to manage instead of this server's own.
     pub backend: Option<RemoteBackend>,
     pub knowledge: KnowledgeConfig,
+    pub chat: ChatConfig,
 }
 
 /// `CHATDECK_BACKEND_URL` and `CHATDECK_BACKEND_API_KEY`. The key is a `SecretString`, so
@@ -63,6 +65,7 @@ mod tests {
                 api_key: "15a23c21867f4f38b0b46f5e4adb1caf87a040b34eb58f68".into(),
             }),
             knowledge: KnowledgeConfig::default(),
+            chat: ChatConfig::default(),
         };
         let printed = format!("{config:?}");
         assert!(printed.contains("https://v2.okchat.ai"), "{printed}");

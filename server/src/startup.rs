@@ -64,7 +64,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     ));
     Ok(AppState {
         knowledge,
-        chat: Arc::new(crate::chat::service::Chat::default()),
+        chat: Arc::new(crate::chat::service::Chat::new(&config.chat)),
         leptos_options: leptos_options(&config),
         sessions: Arc::new(SessionCache::new(store.clone())),
         store,

@@ -19,7 +19,9 @@ use okchat::{ChatRequest, ChatResponse, ErrorCode, StreamPart};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+use super::config::{ChatConfig, OpenAiConfig, OPENAI_BASE_URL};
 use super::local::LocalProvider;
+use super::openai::OpenAiProvider;
 use super::prompt::{self, SEARCH_TOOL};
 use super::provider::{
     ChatProvider, ProviderError, StepEvent, StepRequest, ToolCall, ToolSpec, Turn,
@@ -45,20 +47,46 @@ const FRAME_BUFFER: usize = 64;
 /// The providers of this deployment.
 pub struct Chat {
     local: Arc<dyn ChatProvider>,
+    openai: Arc<dyn ChatProvider>,
+    /// An endpoint is configured for the whole deployment.
+    deployment: bool,
+    /// The model every bot uses on that endpoint, when the operator set one.
+    model: Option<String>,
 }
 
 impl Default for Chat {
     fn default() -> Self {
-        Self {
-            local: Arc::new(LocalProvider),
-        }
+        Self::new(&ChatConfig::default())
     }
 }
 
 impl Chat {
-    /// The provider and model that answer for `chatbot`.
-    fn provider_for(&self, _chatbot: &ChatbotRecord) -> (Arc<dyn ChatProvider>, String) {
-        (self.local.clone(), "local".into())
+    pub fn new(config: &ChatConfig) -> Self {
+        let openai = config.openai.clone().unwrap_or_else(|| OpenAiConfig {
+            base_url: OPENAI_BASE_URL.into(),
+            api_key: None,
+            model: None,
+        });
+        Self {
+            local: Arc::new(LocalProvider),
+            deployment: config.openai.is_some(),
+            model: openai.model.clone(),
+            openai: Arc::new(OpenAiProvider::new(openai, config.limits)),
+        }
+    }
+
+    /// The provider and model that answer for `chatbot`: the OpenAI-compatible one when the
+    /// deployment has an endpoint or the bot its own key, else the built-in one.
+    fn provider_for(&self, chatbot: &ChatbotRecord) -> (Arc<dyn ChatProvider>, String) {
+        if !self.deployment && chatbot.openai_api_key.is_none() {
+            return (self.local.clone(), "local".into());
+        }
+        let model = self
+            .model
+            .clone()
+            .or_else(|| Some(chatbot.settings.model.trim().to_owned()).filter(|m| !m.is_empty()))
+            .unwrap_or_else(|| okchat::defaults::MODEL.to_owned());
+        (self.openai.clone(), model)
     }
 }
 

@@ -50,17 +50,29 @@ pub async fn spawn_app_with(
 ) -> TestApp {
     let mut knowledge = test_knowledge_config();
     adjust(&mut knowledge);
-    start_with(Arc::new(tempfile::tempdir().expect("temp dir")), knowledge).await
+    start_with(
+        Arc::new(tempfile::tempdir().expect("temp dir")),
+        knowledge,
+        Default::default(),
+    )
+    .await
+}
+
+/// A server whose chat uses `chat` (a scripted model endpoint, in the chat's tests).
+pub async fn spawn_app_with_chat(chat: server::chat::config::ChatConfig) -> TestApp {
+    let data_dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+    start_with(data_dir, test_knowledge_config(), chat).await
 }
 
 /// A server on `data_dir`'s database, running until the test ends.
 async fn start(data_dir: Arc<TempDir>) -> TestApp {
-    start_with(data_dir, test_knowledge_config()).await
+    start_with(data_dir, test_knowledge_config(), Default::default()).await
 }
 
 async fn start_with(
     data_dir: Arc<TempDir>,
     knowledge: server::knowledge::KnowledgeConfig,
+    chat: server::chat::config::ChatConfig,
 ) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init();
@@ -74,6 +86,7 @@ async fn start_with(
         site_root: "target/site".into(),
         backend: None,
         knowledge,
+        chat,
     };
     let app = Application::build(config).await.expect("app builds");
     let base_url = format!("http://{}", app.local_addr());

@@ -1,8 +1,10 @@
-//! Chat over HTTP with the built-in provider: answers from the knowledge base, sessions and
+//! Chat over HTTP with the built-in provider and with a scripted OpenAI-compatible endpoint: answers from the knowledge base, sessions and
 //! storing, the data stream's frames, human mode, inactive bots, lead capture and refusals.
 
 mod local;
 mod modes;
+mod openai;
+mod scripted;
 mod stream;
 
 use futures_util::StreamExt;
