@@ -2,9 +2,11 @@
 //! as server-sent events. Anything that speaks that API works (OpenAI, Azure's compatible
 //! endpoint, vLLM, Ollama, LiteLLM).
 //!
-//! Failures before the first event are retried (connect errors, 408, 429 and 5xx, each after
-//! the upstream's `Retry-After` or a short backoff, both capped); once an answer has begun it
-//! is never retried, since the visitor has already seen part of it. Nothing logged or returned
+//! Failures before the answer's headers are retried (connect errors, no answer in time, 408,
+//! 429 and 5xx, each after the upstream's `Retry-After` or a short backoff, both capped); once
+//! an answer has begun it is never retried, since the visitor may have seen part of it.
+//! `sse-stream` buffers an unfinished line whole, so an endpoint that streams one endless line
+//! costs memory until the idle timeout; the endpoint is the operator's own, not a visitor's. Nothing logged or returned
 //! ever holds the key: upstream messages are cut short and the key is redacted from them.
 
 use std::collections::BTreeMap;

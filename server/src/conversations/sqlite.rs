@@ -156,6 +156,20 @@ fn needle(filter: &SessionFilter) -> Option<String> {
 #[async_trait]
 impl ConversationStore for SqliteStore {
     async fn open_session(&self, session: &NewSession, now: &str) -> StoreResult<SessionRecord> {
+        // A returning caller's session is read without a write: every write waits for the one
+        // writer, and most turns belong to a conversation that already exists.
+        if let Some(caller) = &session.sns_user_id {
+            let found = select_session!(
+                "s.chatbot_id = ? and s.sns_user_id = ?",
+                session.chatbot_id,
+                caller
+            )
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(row) = found {
+                return row.try_into();
+            }
+        }
         let metadata = session.metadata.to_string();
         // A second first message of the same caller hits the unique key and is dropped here;
         // both requests then read the one session.

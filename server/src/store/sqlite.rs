@@ -27,7 +27,10 @@ impl SqliteStore {
             // FULL: a change the API acknowledged survives a power cut, not only a crash.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            // A large document's indexing holds the write lock for seconds (over 10 s for the
+            // ~29,000 chunks of a 16 MiB file on 2 cores); a write that arrives meanwhile waits
+            // for it rather than failing.
+            .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
