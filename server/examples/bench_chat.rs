@@ -6,6 +6,7 @@
 //!
 //! Run: `cargo run --release -p server --example bench_chat`.
 
+#[allow(dead_code, reason = "each benchmark uses a part of the shared module")]
 mod support;
 
 use std::time::{Duration, Instant};

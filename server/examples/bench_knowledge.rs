@@ -10,8 +10,9 @@
 //!
 //! Run: `cargo run --release -p server --example bench_knowledge -- [CHUNKS]` (default 100000).
 
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lopdf::content::{Content, Operation};
@@ -20,26 +21,11 @@ use okchat::client::UploadFile;
 use okchat::{Client, DocumentStatus, KnowledgeListQuery, QueryKnowledgeRequest};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Row};
+use support::{ms, percentile, Rng};
 
 const QUERIES: usize = 1_000;
 /// Bytes per uploaded Markdown or text file.
 const FILE_BYTES: usize = 16 * 1024 * 1024;
-
-/// A deterministic pseudo-random source, so every run ingests and asks the same things.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Made-up words (no stop word, no English stem clash), drawn with Zipf-like frequencies as in
 /// real text: a few very common, most rare.
@@ -165,35 +151,6 @@ fn pdf(vocabulary: &Vocabulary, rng: &mut Rng, bytes: usize) -> Vec<u8> {
     out
 }
 
-fn serve(binary: &Path, data_dir: &Path, port: u16) -> Child {
-    Command::new(binary)
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("DATABASE_URL")
-        .env(
-            "CHATDECK_UPLOAD_MAX_FILE_BYTES",
-            (64 * 1024 * 1024).to_string(),
-        )
-        .env(
-            "CHATDECK_UPLOAD_MAX_REQUEST_BYTES",
-            (80 * 1024 * 1024).to_string(),
-        )
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the release chatdeck starts (build it: cargo build --release -p server)")
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
 /// Uploads `files` one request each and waits until every document is ready; answers the
 /// seconds it took and the chunks made.
 async fn ingest(client: &Client, chatbot: &str, files: Vec<UploadFile>) -> (f64, u64) {
@@ -257,38 +214,18 @@ async fn main() {
         .nth(1)
         .map(|n| n.parse().expect("CHUNKS is a number"))
         .unwrap_or(100_000);
-    let binary = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("chatdeck");
-    let dir = tempfile::tempdir().unwrap();
-    let store = server::store::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("chatdeck.db").display()
-    ))
-    .await
-    .unwrap();
-    let key = server::orgs::issue_key(&store, "bench")
-        .await
-        .unwrap()
-        .key
-        .expose()
-        .to_owned();
-    drop(store);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = serve(&binary, dir.path(), port);
-    let base = format!("http://127.0.0.1:{port}");
-    while reqwest::get(format!("{base}/healthz")).await.is_err() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let client = Client::new(&base, &key);
+    let server = support::start(&[
+        (
+            "CHATDECK_UPLOAD_MAX_FILE_BYTES",
+            (64 * 1024 * 1024).to_string(),
+        ),
+        (
+            "CHATDECK_UPLOAD_MAX_REQUEST_BYTES",
+            (80 * 1024 * 1024).to_string(),
+        ),
+    ])
+    .await;
+    let client = Client::new(&server.base_url, &server.key);
     let vocabulary = Vocabulary::new(20_000);
     let mut rng = Rng(42);
 
@@ -309,8 +246,9 @@ async fn main() {
     }
     let total: usize = files.iter().map(|f| f.bytes.len()).sum();
     let (seconds, chunks) = ingest(&client, &corpus, files).await;
+    let corpus_chunks = chunks;
     println!(
-        "markdown: {:.1} MB in {seconds:.1} s = {:.1} MB/s, {chunks} chunks",
+        "markdown: {:.1} MB in {seconds:.1} s = {:.1} MB/s, {chunks} chunks (budget >= 5 MB/s)",
         total as f64 / 1e6,
         total as f64 / 1e6 / seconds
     );
@@ -345,7 +283,7 @@ async fn main() {
         size as f64 / 1e6,
         size as f64 / 1e6 / seconds
     );
-    if let Some(kib) = vm_hwm_kib(child.id()) {
+    if let Some(kib) = vm_hwm_kib(server.child.id()) {
         println!(
             "server peak RSS while ingesting: {:.0} MiB",
             kib as f64 / 1024.0
@@ -385,7 +323,7 @@ async fn main() {
     }
 
     let mut db = SqliteConnectOptions::new()
-        .filename(dir.path().join("chatdeck.db"))
+        .filename(server.data_dir().join("chatdeck.db"))
         .read_only(true)
         .connect()
         .await
@@ -417,8 +355,7 @@ async fn main() {
     api.sort();
     raw.sort();
     println!(
-        "query knowledge ({} chunks, {QUERIES} queries, {answered} with results): median {}, p95 {}",
-        target_chunks,
+        "query knowledge ({corpus_chunks} chunks, {QUERIES} queries, {answered} with results): median {}, p95 {} (budget p95 <= 15 ms and <= 1.5x raw)",
         ms(percentile(&api, 0.5)),
         ms(percentile(&api, 0.95))
     );
@@ -432,6 +369,4 @@ async fn main() {
         percentile(&api, 0.5).as_secs_f64() / percentile(&raw, 0.5).as_secs_f64(),
         percentile(&api, 0.95).as_secs_f64() / percentile(&raw, 0.95).as_secs_f64()
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
 }

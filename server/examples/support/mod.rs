@@ -35,8 +35,14 @@ pub struct Server {
     pub base_url: String,
     pub key: String,
     pub child: Child,
-    /// Removed when the server is dropped.
-    _data_dir: tempfile::TempDir,
+    /// Removed when the server is dropped (also when a benchmark panics).
+    data_dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
 }
 
 impl Drop for Server {
@@ -86,7 +92,7 @@ pub async fn start(env: &[(&str, String)]) -> Server {
         base_url,
         key,
         child,
-        _data_dir: data_dir,
+        data_dir,
     }
 }
 
