@@ -4,14 +4,52 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use std::sync::Arc;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::store::StoreResult;
+
+/// The longest a write waits for its turn (this process's writers, then SQLite's lock).
+const WRITE_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
+    /// This process's writers take turns here, in arrival order. SQLite admits one writer at a
+    /// time anyway, and its busy handler makes the others poll with growing sleeps, which gave
+    /// chat turns a long latency tail; the busy timeout still covers other processes.
+    writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction holding this process's turn to write until it ends.
+pub(crate) struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
 }
 
 impl SqliteStore {
@@ -30,21 +68,31 @@ impl SqliteStore {
             // A large document's indexing holds the write lock for seconds (over 10 s for the
             // ~29,000 chunks of a 16 MiB file on 2 cores); a write that arrives meanwhile waits
             // for it rather than failing.
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(WRITE_WAIT);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
             .connect_with(options)
             .await?;
         sqlx::migrate!("../migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
     }
 
     /// A transaction that holds the write lock from its start. A deferred one that reads first
     /// fails at once (SQLITE_BUSY, no busy wait) when another writer committed since its read;
     /// with several knowledge workers indexing at once that happened within seconds.
-    pub(crate) async fn write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    pub(crate) async fn write(&self) -> StoreResult<WriteTx> {
+        // As long as SQLite's own busy timeout: a writer waits, but not forever.
+        let turn = tokio::time::timeout(WRITE_WAIT, self.writer.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        Ok(WriteTx {
+            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            _turn: turn,
+        })
     }
 }
 
