@@ -801,7 +801,6 @@ pub fn frames(started: Started) -> mpsc::Receiver<StreamPart> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use okchat::ChatMessage;
 
     #[test]
     fn the_new_turns_are_the_user_messages_after_the_last_answer() {
@@ -829,7 +828,6 @@ mod tests {
             ["a", "b"]
         );
         assert!(new_turns(&request(&[("user", "a"), ("assistant", "b")])).is_err());
-        let _ = ChatMessage::user("x");
     }
 
     #[test]
