@@ -284,7 +284,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Serve(args)) => serve(&cli.data, *args).await,
         Some(Command::ApiKey(command)) => api_key(&cli.data, command).await,
         Some(Command::User(command)) => user(&cli.data, command).await,
-        // Synchronous on purpose: the reader is all this process does.
+        // `main` runs the reader without a runtime; here it is only for completeness.
         Some(Command::Extract(ExtractCommand::Pdf(args))) => Ok(child::serve_pdf(&args)?),
     }
 }

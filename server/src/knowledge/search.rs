@@ -2,7 +2,8 @@
 //! for every query length and on every database engine.
 //!
 //! The engine finds candidates with its own full-text ranking (SQLite: FTS5 BM25 with titles
-//! weighed above headings above text). Their **similarity** is then computed here, identically
+//! weighed above headings above text; chunks holding every word first, then those holding the
+//! rarer words, each query ranking a bounded number of rows whatever the corpus size). Their **similarity** is then computed here, identically
 //! for every engine, from which of the question's content words each chunk (its title,
 //! headings and text) contains:
 //!

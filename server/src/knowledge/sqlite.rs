@@ -88,18 +88,99 @@ fn scope(chatbot_id: &str) -> String {
     format!("c{}", chatbot_id.replace('-', ""))
 }
 
-/// An FTS5 query: the chatbot's scope AND any of the words, each a quoted string (so no word
-/// is read as an operator), in the text columns only.
-fn match_expression(chatbot_id: &str, terms: &[String]) -> String {
+/// How an FTS5 query joins the question's words.
+#[derive(Clone, Copy)]
+enum Words {
+    All,
+    Any,
+}
+
+/// An FTS5 query: the chatbot's scope AND all (or any) of the words, each a quoted string (so
+/// no word is read as an operator), in the text columns only.
+fn match_expression<'a>(
+    chatbot_id: &str,
+    terms: impl IntoIterator<Item = &'a String>,
+    join: Words,
+) -> String {
     let words: Vec<String> = terms
-        .iter()
+        .into_iter()
         .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
         .collect();
+    let join = match join {
+        Words::All => " AND ",
+        Words::Any => " OR ",
+    };
     format!(
         "scope : \"{}\" AND {{title headings body}} : ({})",
         scope(chatbot_id),
-        words.join(" OR ")
+        words.join(join)
     )
+}
+
+/// The most chunks one full-text query ranks. FTS5 scores every row a query matches before it
+/// sorts (it has no top-k pruning), so a question made of words found in most of a big
+/// knowledge base would cost time in proportion to its size; `search_chunks` stays within this
+/// many rows per query.
+const RANKED_AT_MOST: i64 = 2_000;
+
+/// How many chunks `expression` matches, counting at most `RANKED_AT_MOST + 1`.
+async fn count_matches(
+    connection: &mut sqlx::SqliteConnection,
+    expression: &str,
+) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from (select 1 from knowledge_chunk_fts
+                               where knowledge_chunk_fts match ?1 limit ?2)",
+    )
+    .bind(expression)
+    .bind(RANKED_AT_MOST + 1)
+    .fetch_one(connection)
+    .await?)
+}
+
+/// The best `limit` chunks by BM25 among those `expression` matches, or among its first
+/// `RANKED_AT_MOST` matches in index (rowid) order when it matches more.
+async fn rank_within_bound(
+    connection: &mut sqlx::SqliteConnection,
+    expression: &str,
+    limit: i64,
+) -> StoreResult<Vec<ChunkHit>> {
+    let last: Option<i64> = sqlx::query_scalar(
+        "select rowid from knowledge_chunk_fts where knowledge_chunk_fts match ?1
+         limit 1 offset ?2",
+    )
+    .bind(expression)
+    .bind(RANKED_AT_MOST - 1)
+    .fetch_optional(&mut *connection)
+    .await?;
+    // Scored and sorted inside the index; only the chosen rows are joined to their text. The
+    // ranking function takes the weights as SQL, so this query is built at run time.
+    let sql = format!(
+        "select c.id, c.document_id, c.title, c.idx, c.headings, c.body
+         from (select rowid as id, {BM25} as score from knowledge_chunk_fts
+               where knowledge_chunk_fts match ?1 and rowid <= ?3
+               order by score limit ?2) ranked
+         join knowledge_chunk c on c.id = ranked.id
+         order by ranked.score"
+    );
+    let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(&sql)
+        .bind(expression)
+        .bind(limit)
+        .bind(last.unwrap_or(i64::MAX))
+        .fetch_all(connection)
+        .await?;
+    rows.into_iter()
+        .map(|(id, document_id, title, idx, headings, body)| {
+            ChunkHit::try_from(HitRow {
+                id,
+                document_id,
+                title,
+                idx,
+                headings,
+                body,
+            })
+        })
+        .collect()
 }
 
 fn embedding_blob(embedding: &[f32]) -> Vec<u8> {
@@ -412,6 +493,22 @@ impl KnowledgeStore for SqliteStore {
         Ok((chunks, u64::try_from(total).unwrap_or(0)))
     }
 
+    /// Chunks holding every word come first, then chunks holding the rarer words; each query
+    /// ranks at most [`RANKED_AT_MOST`] rows, so the cost is bounded whatever the corpus size:
+    ///
+    /// 1. Each word's matches in the chatbot's chunks are counted, up to `RANKED_AT_MOST + 1`
+    ///    (counting reads the index without scoring). Words within the bound are *rare*.
+    /// 2. The chunks holding every word are ranked by BM25 (if some word is rare, there are at
+    ///    most that many).
+    /// 3. If that leaves room, the chunks holding any of the rarest words (as many as fit in
+    ///    the bound together; at least the rarest) are ranked and follow; if no word is rare,
+    ///    the chunks holding any word.
+    ///
+    /// When a query of steps 2–3 matches more than the bound (only when every word is in more
+    /// than `RANKED_AT_MOST` chunks), its first `RANKED_AT_MOST` matches in index order are
+    /// ranked. Words that common carry next to no weight in BM25 (its IDF of a word in most
+    /// rows is about zero), so the cut changes little; a knowledge base of at most
+    /// `RANKED_AT_MOST` chunks is always ranked whole.
     async fn search_chunks(
         &self,
         chatbot_id: &str,
@@ -421,31 +518,48 @@ impl KnowledgeStore for SqliteStore {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let expression = match_expression(chatbot_id, terms);
-        // The ranking function takes the weights as SQL, so this one query is built at run time.
-        let sql = format!(
-            "select c.id, c.document_id, c.title, c.idx, c.headings, c.body
-             from knowledge_chunk_fts join knowledge_chunk c on c.id = knowledge_chunk_fts.rowid
-             where knowledge_chunk_fts match ?1
-             order by {BM25} limit ?2"
-        );
-        let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(&sql)
-            .bind(expression)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.into_iter()
-            .map(|(id, document_id, title, idx, headings, body)| {
-                ChunkHit::try_from(HitRow {
-                    id,
-                    document_id,
-                    title,
-                    idx,
-                    headings,
-                    body,
-                })
-            })
-            .collect()
+        // One read transaction: every step sees the same snapshot of the index.
+        let mut tx = self.pool.begin().await?;
+        let mut counted = Vec::with_capacity(terms.len());
+        for term in terms {
+            let expression = match_expression(chatbot_id, [term], Words::All);
+            counted.push((term, count_matches(&mut tx, &expression).await?));
+        }
+        let mut hits = Vec::new();
+        if counted.iter().all(|(_, n)| *n > 0) {
+            let expression = match_expression(chatbot_id, terms, Words::All);
+            hits = rank_within_bound(&mut tx, &expression, limit).await?;
+        }
+        let room = usize::try_from(limit)
+            .unwrap_or(0)
+            .saturating_sub(hits.len());
+        if room > 0 && terms.len() > 1 {
+            counted.sort_by_key(|(_, n)| *n);
+            let mut rarest = Vec::new();
+            let mut matches = 0;
+            for (term, n) in counted.iter().filter(|(_, n)| *n <= RANKED_AT_MOST) {
+                if !rarest.is_empty() && matches + n > RANKED_AT_MOST {
+                    break;
+                }
+                matches += n;
+                rarest.push(*term);
+            }
+            let words: Vec<&String> = if rarest.is_empty() {
+                terms.iter().collect()
+            } else {
+                rarest
+            };
+            let expression = match_expression(chatbot_id, words, Words::Any);
+            let seen: std::collections::HashSet<i64> = hits.iter().map(|h| h.chunk_id).collect();
+            let more = rank_within_bound(&mut tx, &expression, limit).await?;
+            hits.extend(
+                more.into_iter()
+                    .filter(|h| !seen.contains(&h.chunk_id))
+                    .take(room),
+            );
+        }
+        tx.commit().await?;
+        Ok(hits)
     }
 
     async fn chunks_by_id(&self, chatbot_id: &str, ids: &[i64]) -> StoreResult<Vec<ChunkHit>> {
@@ -672,6 +786,7 @@ mod tests {
         let expression = match_expression(
             "5afe16ed-5fd2-4552-a993-903bc9c32bb6",
             &["refund".into(), "or".into(), "say\"x".into()],
+            Words::Any,
         );
         assert_eq!(
             expression,

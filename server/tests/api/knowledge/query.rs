@@ -237,6 +237,48 @@ async fn a_question_about_nothing_known_gets_no_results_and_bad_queries_are_400(
     assert_eq!(status, 400, "{body}");
 }
 
+/// More chunks than one full-text ranking pass reads (2,000), all holding "kettle": the one
+/// passage about limescale, stored last, still answers a question that also names words the
+/// knowledge base lacks.
+#[tokio::test]
+async fn in_a_large_knowledge_base_the_rare_words_passage_is_found() {
+    let app = spawn_app().await;
+    let bot = app.create("Kettle manual").await;
+    let manual: String = (1..=10_000)
+        .map(|part| {
+            format!(
+                "## Part {part}\n\nThe kettle's part number {part} is fitted at the factory. \
+                 Keep the kettle on a flat surface and fill it with fresh water before boiling; \
+                 section {part} lists the kettle's parts in order.\n\n"
+            )
+        })
+        .collect();
+    let manual = ingest(&app, &bot.id, vec![UploadFile::new("manual.md", manual)]).await;
+    assert!(manual[0].chunk_count > 2_000, "{manual:?}");
+    ingest(
+        &app,
+        &bot.id,
+        vec![UploadFile::new(
+            "descaling.md",
+            "# Descaling\n\nLimescale builds up in the kettle where the water is hard: boil \
+             a mixture of vinegar and water, then rinse twice.",
+        )],
+    )
+    .await;
+    let results = ask(
+        &app,
+        &bot.id,
+        "Does limescale harm the kettle's heating gasket?",
+    )
+    .await;
+    assert!(
+        results
+            .first()
+            .is_some_and(|(c, _)| c.starts_with("Title: descaling")),
+        "{results:#?}"
+    );
+}
+
 #[tokio::test]
 async fn qa_entries_answer_in_okchats_layout() {
     let app = spawn_app().await;
