@@ -412,6 +412,9 @@ impl Generation {
         if let Err(error) = self.store_answer(&progress).await {
             tracing::error!(%error, session = %self.session_id, "the answer could not be stored");
         }
+        if !progress.cut_off {
+            let _ = self.send(self.answer_frame(&progress)).await;
+        }
         if let Some(error) = &progress.error {
             let _ = self
                 .send(StreamPart::Error(
@@ -668,6 +671,36 @@ impl Generation {
         }
     }
 
+    /// Who answered: the model the provider reported (else the one asked for) and the
+    /// provider's name; a canned answer is chatdeck's own, with no model.
+    fn model_and_provider(&self, progress: &Progress) -> (Option<String>, Option<String>) {
+        if self.canned.is_some() {
+            return (None, Some("chatdeck".to_owned()));
+        }
+        (
+            progress
+                .model_id
+                .clone()
+                .or_else(|| Some(self.model.clone())),
+            Some(self.provider.name().to_owned()),
+        )
+    }
+
+    /// `8:` (message annotations): what the stored message's metadata says of the answer, so
+    /// a client can show who answered and how fast without fetching the thread.
+    fn answer_frame(&self, progress: &Progress) -> StreamPart {
+        let (model, provider) = self.model_and_provider(progress);
+        StreamPart::Other {
+            code: "8".into(),
+            value: json!([{
+                "type": "answer",
+                "model": model,
+                "provider": provider,
+                "timeToFirstTokenMs": progress.first_token_ms,
+            }]),
+        }
+    }
+
     async fn store_answer(&self, progress: &Progress) -> crate::store::StoreResult<()> {
         if progress.text.is_empty() && progress.error.is_some() {
             return Ok(());
@@ -694,17 +727,7 @@ impl Generation {
         if self.canned.is_some() {
             metadata["kind"] = Value::String("lead_request".into());
         }
-        let (model, provider) = if self.canned.is_some() {
-            (None, Some("chatdeck".to_owned()))
-        } else {
-            (
-                progress
-                    .model_id
-                    .clone()
-                    .or_else(|| Some(self.model.clone())),
-                Some(self.provider.name().to_owned()),
-            )
-        };
+        let (model, provider) = self.model_and_provider(progress);
         let message = NewMessage {
             id: self.message_id.clone(),
             sender_type: "bot".into(),

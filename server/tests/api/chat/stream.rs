@@ -41,7 +41,7 @@ async fn the_stream_sends_start_knowledge_text_and_finish_frames_in_order() {
     assert!(results[0]["similarity"].as_f64().unwrap() > 0.0);
     assert!(results[0]["document_id"].is_string());
     let n = frames.len();
-    let text: String = frames[2..n - 2]
+    let text: String = frames[2..n - 3]
         .iter()
         .map(|f| match f {
             StreamPart::Text(t) => t.as_str(),
@@ -53,13 +53,22 @@ async fn the_stream_sends_start_knowledge_text_and_finish_frames_in_order() {
         text.starts_with("Refunds are paid within 14 days"),
         "{text}"
     );
-    let StreamPart::FinishStep(step) = &frames[n - 2] else {
-        panic!("{:?}", frames[n - 2]);
+    let StreamPart::FinishStep(step) = &frames[n - 3] else {
+        panic!("{:?}", frames[n - 3]);
     };
     assert_eq!(
         (step.finish_reason.as_str(), step.is_continued),
         ("stop", Some(false))
     );
+    // Then who answered and how fast, as message annotations.
+    let StreamPart::Other { code, value } = &frames[n - 2] else {
+        panic!("{:?}", frames[n - 2]);
+    };
+    assert_eq!(code, "8");
+    assert_eq!(value[0]["type"], "answer");
+    assert_eq!(value[0]["provider"], "local");
+    assert!(value[0]["model"].is_string(), "{value}");
+    assert!(value[0]["timeToFirstTokenMs"].is_u64(), "{value}");
     let StreamPart::FinishMessage(done) = &frames[n - 1] else {
         panic!("{:?}", frames[n - 1]);
     };
