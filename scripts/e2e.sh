@@ -26,9 +26,11 @@ report="$data_dir/playwright-report.json"
 server_log="$data_dir/server.log"
 server_pid=
 down_pid=
+model_pid=
+scripted_pid=
 
 cleanup() {
-    for pid in "$server_pid" "$down_pid"; do
+    for pid in "$server_pid" "$down_pid" "$model_pid" "$scripted_pid"; do
         if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
             kill "$pid" 2>/dev/null || true
             wait "$pid" 2>/dev/null || true
@@ -67,7 +69,25 @@ target/release/chatdeck serve --addr "127.0.0.1:$down_port" --data-dir "$data_di
 down_pid=$!
 export CHATDECK_DOWN_URL="http://127.0.0.1:$down_port"
 
-for url in "$base_url" "$CHATDECK_DOWN_URL"; do
+# A third instance answering with an OpenAI-compatible model: the scripted one of
+# end2end/tests/support, which streams slowly enough for a test to watch an answer grow.
+model_port=$(free_port)
+scripted_port=$(free_port)
+node end2end/tests/support/scripted-model.mjs "$scripted_port" &
+scripted_pid=$!
+mkdir -p "$data_dir/model"
+echo "$CHATDECK_E2E_PASSWORD" | target/release/chatdeck user create --org e2e-model \
+    --email "$CHATDECK_E2E_EMAIL" --password-stdin --data-dir "$data_dir/model" >/dev/null
+CHATDECK_MODEL_API_KEY=$(target/release/chatdeck api-key create --org e2e-model \
+    --data-dir "$data_dir/model" | tail -n 1)
+export CHATDECK_MODEL_API_KEY
+target/release/chatdeck serve --addr "127.0.0.1:$model_port" --data-dir "$data_dir/model" \
+    --chat-base-url "http://127.0.0.1:$scripted_port/v1" \
+    >"$data_dir/model.log" 2>&1 &
+model_pid=$!
+export CHATDECK_MODEL_URL="http://127.0.0.1:$model_port"
+
+for url in "$base_url" "$CHATDECK_DOWN_URL" "$CHATDECK_MODEL_URL"; do
 if ! node -e '
     const url = process.argv[1] + "/healthz";
     const deadline = Date.now() + 60_000;

@@ -33,7 +33,7 @@ use reqwest::{Method, RequestBuilder, Response, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::chat::{ChatRequest, ChatResponse, StreamPart};
+use crate::chat::{ChatRequest, ChatResponse, LineSplitter, StreamPart};
 use crate::chatbot::{
     ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse, CreateChatbot, MessageResponse,
     UpdateChatbot,
@@ -381,45 +381,6 @@ async fn checked(request: RequestBuilder) -> Result<Response, ClientError> {
         &body,
         request_id,
     ))
-}
-
-/// Splits a byte stream into lines, whatever the chunk boundaries (a line, or a UTF-8
-/// character, may span several chunks). Lines come without their `\n` (or `\r\n`); blank lines
-/// are skipped.
-#[derive(Debug, Default)]
-pub struct LineSplitter {
-    partial: Vec<u8>,
-}
-
-impl LineSplitter {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Feeds `chunk`; returns the lines it completed.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<Vec<u8>> {
-        let mut lines = Vec::new();
-        let mut rest = chunk;
-        while let Some(at) = rest.iter().position(|&b| b == b'\n') {
-            self.partial.extend_from_slice(&rest[..at]);
-            rest = &rest[at + 1..];
-            lines.extend(non_blank(std::mem::take(&mut self.partial)));
-        }
-        self.partial.extend_from_slice(rest);
-        lines
-    }
-
-    /// The last line, when the stream ended without a final newline.
-    pub fn finish(&mut self) -> Option<Vec<u8>> {
-        non_blank(std::mem::take(&mut self.partial))
-    }
-}
-
-fn non_blank(mut line: Vec<u8>) -> Option<Vec<u8>> {
-    if line.last() == Some(&b'\r') {
-        line.pop();
-    }
-    (!line.trim_ascii().is_empty()).then_some(line)
 }
 
 fn parse_frame(line: &[u8]) -> Result<StreamPart, ClientError> {
@@ -1160,27 +1121,6 @@ mod tests {
         assert_eq!(
             wrong_shape.to_string(),
             r#"401 http_401: {"error":"Unauthorized"}"#
-        );
-    }
-
-    #[test]
-    fn lines_are_split_across_chunk_boundaries() {
-        let mut lines = LineSplitter::new();
-        assert!(lines.push(b"f:{\"messageId\"").is_empty());
-        assert_eq!(
-            lines.push(b":\"m\"}\n0:\"a"),
-            [b"f:{\"messageId\":\"m\"}".to_vec()]
-        );
-        assert_eq!(
-            lines.push(b"b\"\r\n\n\n  \n0:\"c\"\n"),
-            [b"0:\"ab\"".to_vec(), b"0:\"c\"".to_vec()]
-        );
-        assert_eq!(lines.finish(), None);
-        assert!(lines.push(b"d:{}").is_empty());
-        assert_eq!(
-            lines.finish(),
-            Some(b"d:{}".to_vec()),
-            "a last line without newline"
         );
     }
 

@@ -53,22 +53,26 @@ impl Draft {
         }
     }
 
-    /// The widget as these values paint it; empty header and widget name show the name.
+    /// The widget as these values paint it.
     pub fn look(self) -> Signal<WidgetLook> {
-        let get = move |key: &str| self.field(key).get();
-        let or_name = move |key: &str| or_name(&get(key), &get("name")).to_owned();
         // A memo: the widget's many bindings read it, and each read must not rebuild it.
-        Memo::new(move |_| WidgetLook {
-            name: or_name("widget_name"),
-            header: or_name("header"),
-            slogan: get("slogan"),
-            logo: get("logo"),
-            primary_color: get("primary_color"),
-            secondary_color: get("secondary_color"),
-            greeting: get("greeting"),
-            avatar: self.avatar.get().unwrap_or_default(),
-        })
-        .into()
+        Memo::new(move |_| look_from(|key| self.field(key).get(), self.avatar.get())).into()
+    }
+}
+
+/// The widget as a chatbot's values (read through `get`) paint it; empty header and widget
+/// name show the name.
+pub fn look_from(get: impl Fn(&str) -> String, avatar: Option<String>) -> WidgetLook {
+    let or_name = |key: &str| or_name(&get(key), &get("name")).to_owned();
+    WidgetLook {
+        name: or_name("widget_name"),
+        header: or_name("header"),
+        slogan: get("slogan"),
+        logo: get("logo"),
+        primary_color: get("primary_color"),
+        secondary_color: get("secondary_color"),
+        greeting: get("greeting"),
+        avatar: avatar.unwrap_or_default(),
     }
 }
 

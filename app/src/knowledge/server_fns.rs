@@ -210,7 +210,7 @@ pub fn settings_patch(input: &Values) -> Result<okchat::SettingsInput, BTreeMap<
 }
 
 #[cfg(feature = "ssr")]
-mod backend {
+pub(crate) mod backend {
     use super::*;
     use okchat::{ClientError, UploadFile, Validate};
 

@@ -179,7 +179,7 @@ fn Results(found: Retrieval, chatbot_id: String) -> impl IntoView {
 }
 
 #[component]
-fn ResultCard(
+pub fn ResultCard(
     result: Retrieved,
     /// Dropped by the threshold: shown dimmed.
     dimmed: bool,

@@ -2,9 +2,10 @@
 
 use okchat::contrast;
 use okchat::HexColor;
+use serde::{Deserialize, Serialize};
 
 /// Everything the widget's appearance depends on.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct WidgetLook {
     pub name: String,
     pub header: String,

@@ -4,6 +4,7 @@
 
 pub mod composer;
 pub mod look;
+pub mod markdown;
 pub mod transcript;
 
 use leptos::either::Either;

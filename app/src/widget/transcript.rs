@@ -1,8 +1,12 @@
 //! The conversation inside the widget: the greeting, then each message in turn. Answers are
-//! announced to screen readers as they arrive (`aria-live`).
+//! Markdown, rendered safely (`markdown`); an answer still empty shows that the bot is typing.
+//! Answers are announced to screen readers as they arrive (`aria-live`).
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use super::markdown::to_safe_html;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +34,13 @@ impl Message {
 
 const ANSWER: &str = "max-w-[85%] rounded-2xl rounded-tl-sm bg-white px-3 py-2 shadow-sm";
 
+/// How Markdown reads inside an answer bubble: compact paragraphs and lists, visible links.
+const MARKDOWN: &str = "min-w-0 break-words [&_p]:my-1 [&_ul]:my-1 [&_ul]:list-disc [&_ul]:pl-5 \
+     [&_ol]:my-1 [&_ol]:list-decimal [&_ol]:pl-5 [&_a]:underline [&_code]:rounded \
+     [&_code]:bg-slate-100 [&_code]:px-1 [&_pre]:overflow-x-auto [&_h1]:font-semibold \
+     [&_h2]:font-semibold [&_h3]:font-semibold [&_table]:text-xs [&_td]:border \
+     [&_td]:px-1 [&_th]:border [&_th]:px-1";
+
 #[component]
 pub fn Transcript(
     greeting: Signal<String>,
@@ -38,6 +49,10 @@ pub fn Transcript(
     avatar: Signal<String>,
     /// The style of the visitor's bubbles (the secondary colour).
     visitor_fill: Memo<String>,
+    /// What the host shows under the message at an index (the playground: the answer's
+    /// sources and figures); nothing by default.
+    #[prop(optional)]
+    below: Option<Callback<usize, AnyView>>,
 ) -> impl IntoView {
     let bot_avatar = move || {
         let src = avatar.get();
@@ -52,15 +67,36 @@ pub fn Transcript(
             }
         })
     };
-    let message = move |(_, m): (usize, Message)| {
+    let message = move |(i, m): (usize, Message)| {
         let visitor = m.author == Author::Visitor;
+        let bubble = if visitor {
+            Either::Left(view! {
+                <p
+                    class="max-w-[85%] rounded-2xl rounded-tr-sm px-3 py-2 break-words whitespace-pre-wrap"
+                    style=move || visitor_fill.get()
+                >
+                    {m.text}
+                </p>
+            })
+        } else if m.text.is_empty() {
+            Either::Right(Either::Left(view! {
+                <p class=ANSWER data-testid="widget-typing">
+                    <span class="sr-only">"Typing…"</span>
+                    <span class="inline-flex gap-1" aria-hidden="true">
+                        <span class="h-1.5 w-1.5 animate-bounce rounded-full bg-slate-400"></span>
+                        <span class="h-1.5 w-1.5 animate-bounce rounded-full bg-slate-400 [animation-delay:150ms]"></span>
+                        <span class="h-1.5 w-1.5 animate-bounce rounded-full bg-slate-400 [animation-delay:300ms]"></span>
+                    </span>
+                </p>
+            }))
+        } else {
+            Either::Right(Either::Right(
+                view! { <div class=format!("{ANSWER} {MARKDOWN}") inner_html=to_safe_html(&m.text)></div> },
+            ))
+        };
         view! {
             <div
-                class=if visitor {
-                    "flex items-end gap-2 self-end"
-                } else {
-                    "flex items-end gap-2 self-start"
-                }
+                class=if visitor { "flex flex-col items-end gap-1" } else { "flex flex-col gap-1" }
                 data-testid="widget-message"
                 data-author=match m.author {
                     Author::Visitor => "visitor",
@@ -68,17 +104,12 @@ pub fn Transcript(
                     Author::Person => "person",
                 }
             >
-                {(!visitor).then(bot_avatar)}
-                <p
-                    class=if visitor {
-                        "max-w-[85%] rounded-2xl rounded-tr-sm px-3 py-2"
-                    } else {
-                        ANSWER
-                    }
-                    style=move || if visitor { visitor_fill.get() } else { String::new() }
-                >
-                    {m.text}
-                </p>
+                <div class=if visitor {
+                    "flex items-end gap-2 self-end"
+                } else {
+                    "flex items-end gap-2 self-start"
+                }>{(!visitor).then(bot_avatar)} {bubble}</div>
+                {below.map(|below| below.run(i))}
             </div>
         }
     };
