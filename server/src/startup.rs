@@ -157,6 +157,12 @@ const NEXT_PARAM: &AsciiSet = &NON_ALPHANUMERIC
 
 pub fn router(state: AppState, console: app::backend::Backend) -> Router {
     let routes = generate_route_list(app::App);
+    let export = {
+        let console = console.clone();
+        move |path, query, headers| {
+            app::conversations::export::download(console.clone(), path, query, headers)
+        }
+    };
     let context = move || provide_context(console.clone());
     let uploads = Router::new()
         .fallback_service(ServeDir::new(state.config.uploads_dir()))
@@ -173,6 +179,9 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .merge(api_router(&state.config.knowledge))
         .nest_service("/uploads", uploads)
+        // A download the console streams from the backend: a route, as a server function
+        // answering a link's navigation would be redirected back to the page.
+        .route("/chatbots/{id}/conversations/export", get(export))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())

@@ -249,10 +249,15 @@ fn PlaygroundChat(
         }
     });
 
+    // Tests wait for this: the lazy island may hydrate after the rest of the page.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+
     let greeting = look.greeting.clone();
     let avatar = look.avatar.clone();
     view! {
         <section
+            data-ready=move || ready.get().to_string()
             class="flex flex-col overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
             aria-labelledby="playground-title"
             data-testid="playground"

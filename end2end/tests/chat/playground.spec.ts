@@ -6,6 +6,8 @@ const stamp = () => Date.now().toString(36);
 
 async function send(page: Page, text: string) {
   const playground = page.getByTestId("playground");
+  // The playground is a lazy island: it may hydrate after the rest of the page.
+  await expect(playground).toHaveAttribute("data-ready", "true");
   await playground.getByLabel("Message").fill(text);
   await playground.getByRole("button", { name: "Send" }).click();
 }
