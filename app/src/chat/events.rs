@@ -11,8 +11,8 @@ use crate::knowledge::server_fns::Retrieved;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PlaygroundEvent {
-    /// A piece of the answer.
-    Text { delta: String },
+    /// More of the answer: the text added, and the whole answer so far as safe HTML.
+    Text { delta: String, html: String },
     /// Chunks the answer was given (with tools, each search adds more).
     Sources { chunks: Vec<Retrieved> },
     /// Who answered and how fast, as the backend measured it.
@@ -41,13 +41,14 @@ impl PlaygroundEvent {
 }
 
 /// The events of one backend frame; `retrieved` turns the knowledge frame's results into
-/// cards. Frames the playground does not show (step boundaries, tool calls) make none.
+/// cards. Text frames are left to [`AnswerText`]. Frames the playground does not show (step
+/// boundaries, tool calls) make none.
 pub fn events_of(
     frame: StreamPart,
     retrieved: impl Fn(okchat::KnowledgeResult) -> Retrieved,
 ) -> Vec<PlaygroundEvent> {
     match frame {
-        StreamPart::Text(delta) => vec![PlaygroundEvent::Text { delta }],
+        StreamPart::Text(_) => Vec::new(),
         StreamPart::Data(items) => items
             .into_iter()
             .filter(|item| item.get("type").and_then(Value::as_str) == Some("knowledge"))
@@ -85,6 +86,53 @@ pub fn events_of(
     }
 }
 
+/// How often the answer so far is rendered and sent while text streams in.
+#[cfg(feature = "ssr")]
+const RENDER_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The answer's text on its way to the playground. Its Markdown is rendered on the console
+/// server (the parser would add about 90 kB to the browser's bundle), and each text event
+/// carries the whole answer so far; rendering and sending that for every word would cost in
+/// the square of the answer's length, so deltas that arrive within [`RENDER_EVERY`] of the last
+/// event are gathered into the next one. The first delta goes at once, and whatever is
+/// gathered goes before anything else does.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Default)]
+pub struct AnswerText {
+    text: String,
+    gathered: String,
+    sent_at: Option<std::time::Instant>,
+}
+
+#[cfg(feature = "ssr")]
+impl AnswerText {
+    /// Adds `delta` (arriving at `now`); answers the event to send, if it is time.
+    pub fn push(&mut self, delta: &str, now: std::time::Instant) -> Option<PlaygroundEvent> {
+        self.text.push_str(delta);
+        self.gathered.push_str(delta);
+        let due = self
+            .sent_at
+            .is_none_or(|at| now.saturating_duration_since(at) >= RENDER_EVERY);
+        if due {
+            self.sent_at = Some(now);
+            self.flush()
+        } else {
+            None
+        }
+    }
+
+    /// The event for what was gathered and not sent yet.
+    pub fn flush(&mut self) -> Option<PlaygroundEvent> {
+        if self.gathered.is_empty() {
+            return None;
+        }
+        Some(PlaygroundEvent::Text {
+            delta: std::mem::take(&mut self.gathered),
+            html: crate::widget::markdown::to_safe_html(&self.text),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,11 +155,9 @@ mod tests {
 
     #[test]
     fn frames_become_the_events_the_playground_shows() {
-        assert_eq!(
-            parse(r#"0:"Refunds take ""#),
-            [PlaygroundEvent::Text {
-                delta: "Refunds take ".into()
-            }]
+        assert!(
+            parse(r#"0:"Refunds take ""#).is_empty(),
+            "text is AnswerText's"
         );
         let knowledge = json!([{ "type": "knowledge", "results": [{
             "content": "Title: returns\nChunk: 1\n\nRefunds…", "similarity": 0.81,
@@ -154,10 +200,46 @@ mod tests {
 
     #[test]
     fn each_event_is_one_line_of_json() {
-        let line = PlaygroundEvent::Text {
-            delta: "two\nlines".into(),
+        let line = PlaygroundEvent::Failed {
+            message: "two\nlines".into(),
         }
         .to_line();
-        assert_eq!(line, "{\"type\":\"text\",\"delta\":\"two\\nlines\"}\n");
+        assert_eq!(line, "{\"type\":\"failed\",\"message\":\"two\\nlines\"}\n");
+    }
+
+    #[test]
+    fn text_is_sent_rendered_and_gathered_between_renders() {
+        use std::time::{Duration, Instant};
+        let start = Instant::now();
+        let mut answer = AnswerText::default();
+        assert_eq!(
+            answer.push("Refunds take ", start),
+            Some(PlaygroundEvent::Text {
+                delta: "Refunds take ".into(),
+                html: "<p>Refunds take</p>\n".into()
+            }),
+            "the first words go at once"
+        );
+        assert_eq!(
+            answer.push("**14 ", start + Duration::from_millis(30)),
+            None
+        );
+        assert_eq!(
+            answer.push("days**.", start + Duration::from_millis(60)),
+            None
+        );
+        assert_eq!(
+            answer.push(" Thanks", start + Duration::from_millis(120)),
+            Some(PlaygroundEvent::Text {
+                delta: "**14 days**. Thanks".into(),
+                html: "<p>Refunds take <strong>14 days</strong>. Thanks</p>\n".into()
+            })
+        );
+        assert_eq!(answer.flush(), None);
+        assert_eq!(answer.push("!", start + Duration::from_millis(130)), None);
+        assert!(matches!(
+            answer.flush(),
+            Some(PlaygroundEvent::Text { delta, .. }) if delta == "!"
+        ));
     }
 }

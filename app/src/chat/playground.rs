@@ -73,11 +73,12 @@ struct Answer {
 }
 
 impl Answer {
-    fn apply(&mut self, event: PlaygroundEvent, text: &mut String, elapsed_ms: u64) {
+    fn apply(&mut self, event: PlaygroundEvent, message: &mut Message, elapsed_ms: u64) {
         match event {
-            PlaygroundEvent::Text { delta } => {
+            PlaygroundEvent::Text { delta, html } => {
                 self.first_token_ms.get_or_insert(elapsed_ms);
-                text.push_str(&delta);
+                message.text.push_str(&delta);
+                message.html = Some(html);
             }
             PlaygroundEvent::Sources { chunks } => {
                 for chunk in chunks {
@@ -340,7 +341,7 @@ async fn stream_answer(
                 answer: Some(answer),
             }) = t.get_mut(at)
             {
-                answer.apply(event, &mut message.text, elapsed());
+                answer.apply(event, message, elapsed());
             }
         });
     };
@@ -480,7 +481,7 @@ mod tests {
     #[test]
     fn events_build_the_answer_and_its_figures() {
         let mut answer = Answer::default();
-        let mut text = String::new();
+        let mut message = Message::new(Author::Bot, "");
         let chunk = |index| Retrieved {
             document_id: Some("d".into()),
             title: "returns".into(),
@@ -499,12 +500,14 @@ mod tests {
             (
                 PlaygroundEvent::Text {
                     delta: "Refunds ".into(),
+                    html: "<p>Refunds</p>".into(),
                 },
                 41,
             ),
             (
                 PlaygroundEvent::Text {
                     delta: "take 14 days.".into(),
+                    html: "<p>Refunds take 14 days.</p>".into(),
                 },
                 60,
             ),
@@ -531,9 +534,13 @@ mod tests {
                 71,
             ),
         ] {
-            answer.apply(event, &mut text, at);
+            answer.apply(event, &mut message, at);
         }
-        assert_eq!(text, "Refunds take 14 days.");
+        assert_eq!(message.text, "Refunds take 14 days.");
+        assert_eq!(
+            message.html.as_deref(),
+            Some("<p>Refunds take 14 days.</p>")
+        );
         assert_eq!(
             answer.sources.len(),
             3,

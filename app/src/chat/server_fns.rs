@@ -42,7 +42,9 @@ pub async fn playground_chat(
 ) -> Result<ByteStream<AppError>, AppError> {
     use futures_util::{stream, StreamExt};
 
-    use super::events::{events_of, PlaygroundEvent};
+    use okchat::StreamPart;
+
+    use super::events::{events_of, AnswerText, PlaygroundEvent};
     use crate::knowledge::server_fns::backend::retrieved;
 
     let message = message.trim().to_owned();
@@ -68,6 +70,8 @@ pub async fn playground_chat(
         }
     };
     let terms = crate::knowledge::highlight::terms(&message);
+    let text = std::sync::Arc::new(std::sync::Mutex::new(AnswerText::default()));
+    let rest = text.clone();
     let lines = stream::once(async move { Ok(first) })
         .chain(frames)
         .scan(false, move |failed, frame| {
@@ -75,20 +79,37 @@ pub async fn playground_chat(
             if *failed {
                 return std::future::ready(None);
             }
-            let events = match frame {
-                Ok(frame) => events_of(frame, |r| retrieved(r, &terms)),
+            let mut text = text.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let events: Vec<PlaygroundEvent> = match frame {
+                Ok(StreamPart::Text(delta)) => text
+                    .push(&delta, std::time::Instant::now())
+                    .into_iter()
+                    .collect(),
+                Ok(frame) => text
+                    .flush()
+                    .into_iter()
+                    .chain(events_of(frame, |r| retrieved(r, &terms)))
+                    .collect(),
                 Err(error) => {
                     tracing::warn!(%error, "the playground's answer stream broke off");
                     *failed = true;
-                    vec![PlaygroundEvent::Failed {
-                        message: "The answer broke off. Try again.".into(),
-                    }]
+                    text.flush()
+                        .into_iter()
+                        .chain([PlaygroundEvent::Failed {
+                            message: "The answer broke off. Try again.".into(),
+                        }])
+                        .collect()
                 }
             };
-            let text: String = events.iter().map(PlaygroundEvent::to_line).collect();
-            std::future::ready(Some(text))
+            let lines: String = events.iter().map(PlaygroundEvent::to_line).collect();
+            std::future::ready(Some(lines))
         })
-        .filter(|text| std::future::ready(!text.is_empty()))
+        // A stream that ends without its finish frame still sends the text it gathered.
+        .chain(stream::once(async move {
+            let mut text = rest.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            text.flush().map(|e| e.to_line()).unwrap_or_default()
+        }))
+        .filter(|lines| std::future::ready(!lines.is_empty()))
         .map(Ok::<_, AppError>);
     Ok(ByteStream::new(lines))
 }

@@ -4,6 +4,7 @@
 
 pub mod composer;
 pub mod look;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod transcript;
 

@@ -1,12 +1,12 @@
-//! The conversation inside the widget: the greeting, then each message in turn. Answers are
-//! Markdown, rendered safely (`markdown`); an answer still empty shows that the bot is typing.
+//! The conversation inside the widget: the greeting, then each message in turn. An answer's
+//! Markdown arrives rendered by the server (`markdown`, which the browser bundle does not
+//! carry); without it the text is shown as it is. An answer still empty shows that the bot is
+//! typing.
 //! Answers are announced to screen readers as they arrive (`aria-live`).
 
 use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-use super::markdown::to_safe_html;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,8 @@ pub enum Author {
 pub struct Message {
     pub author: Author,
     pub text: String,
+    /// The text's Markdown as safe HTML, when the server rendered it.
+    pub html: Option<String>,
 }
 
 impl Message {
@@ -28,6 +30,7 @@ impl Message {
         Self {
             author,
             text: text.into(),
+            html: None,
         }
     }
 }
@@ -89,10 +92,14 @@ pub fn Transcript(
                     </span>
                 </p>
             }))
+        } else if let Some(html) = m.html {
+            Either::Right(Either::Right(Either::Left(
+                view! { <div class=format!("{ANSWER} {MARKDOWN}") inner_html=html></div> },
+            )))
         } else {
-            Either::Right(Either::Right(
-                view! { <div class=format!("{ANSWER} {MARKDOWN}") inner_html=to_safe_html(&m.text)></div> },
-            ))
+            Either::Right(Either::Right(Either::Right(
+                view! { <p class=format!("{ANSWER} whitespace-pre-wrap break-words")>{m.text}</p> },
+            )))
         };
         view! {
             <div
@@ -122,7 +129,7 @@ pub fn Transcript(
             </div>
             <For
                 each=move || messages.get().into_iter().enumerate()
-                key=|(i, m)| (*i, m.text.len())
+                key=|(i, m)| (*i, m.text.len(), m.html.as_ref().map(String::len))
                 children=message
             />
         </div>
