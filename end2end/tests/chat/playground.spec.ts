@@ -88,6 +88,7 @@ test("with a model, the answer appears as it streams and its Markdown is rendere
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`/chatbots/${bot.id}/playground$`));
   await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
 
   // Every text the answer bubble shows, as the page changes.
