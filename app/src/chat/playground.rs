@@ -311,7 +311,7 @@ fn PlaygroundChat(
                 </p>
             </Show>
             <div class="bg-white" aria-busy=move || busy.get().to_string()>
-                <Composer on_send button_fill=primary />
+                <Composer on_send button_fill=primary busy />
             </div>
         </section>
     }

@@ -287,6 +287,8 @@ fn Inbox(
     });
 
     let open_id = Memo::new(move |_| thread.read().as_ref().map(|t| t.row.id.clone()));
+    // The panel is built once: a refresh updates its messages, never the reply being typed.
+    let is_open = Memo::new(move |_| thread.read().is_some());
     let rows = move || {
         let page = list.read();
         if page.rows.is_empty() {
@@ -426,8 +428,8 @@ fn Inbox(
                 {pager}
             </section>
             <div class="max-lg:order-first">
-                {move || match thread.get() {
-                    None => {
+                {move || match is_open.get() {
+                    false => {
                         Either::Left(
                             view! {
                                 <p class="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
@@ -436,7 +438,7 @@ fn Inbox(
                             },
                         )
                     }
-                    Some(_) => {
+                    true => {
                         Either::Right(
                             view! { <ThreadPanel chatbot_id=id.get_value() thread list /> },
                         )

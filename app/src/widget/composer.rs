@@ -10,10 +10,16 @@ pub fn Composer(
     on_send: Callback<String>,
     /// The style of the send button (the primary colour).
     button_fill: Memo<String>,
+    /// While true (an answer is on its way) sending waits, and what is typed stays.
+    #[prop(optional, into)]
+    busy: Signal<bool>,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         let message = text.get_untracked();
         if !message.trim().is_empty() {
             on_send.run(message);
@@ -35,8 +41,9 @@ pub fn Composer(
             />
             <button
                 type="submit"
-                class="rounded-full px-3 py-1 text-xs font-medium"
+                class="rounded-full px-3 py-1 text-xs font-medium disabled:opacity-60"
                 style=move || button_fill.get()
+                disabled=move || busy.get()
             >
                 "Send"
             </button>

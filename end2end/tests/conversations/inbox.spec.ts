@@ -113,6 +113,12 @@ test("a person takes a conversation over, replies, sees the visitor's answer arr
   await expect(thread.getByTestId("thread-message")).toHaveCount(4);
   await expect(rows(page).first()).toContainText("order 1042", { timeout: 15_000 });
 
+  // A reply being typed survives the refresh that brings the visitor's next message.
+  await thread.getByLabel("Reply").fill("Found it: the parcel");
+  await visitorSays(request, bot.id, token, "Any news?");
+  await expect(thread.getByTestId("thread-message")).toHaveCount(5, { timeout: 15_000 });
+  await expect(thread.getByLabel("Reply")).toHaveValue("Found it: the parcel");
+
   await thread.getByTestId("takeover").click();
   await expect(thread.getByTestId("human-badge")).toHaveCount(0);
   await thread.getByTestId("close-conversation").click();
