@@ -3,7 +3,6 @@
 //! theme, island preloading).
 
 pub mod case;
-pub mod coming_soon;
 pub mod fields;
 pub mod format;
 pub mod frame;

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createChatbot, signIn } from "../support/console";
 
-test("a chatbot's page has tabs, each a page of its own, the later ones coming soon", async ({ page, request }) => {
+test("a chatbot's page has tabs, each a page of its own", async ({ page, request }) => {
   const bot = await createChatbot(request, { name: `Tabbed ${Date.now().toString(36)}`, is_public: true });
   await signIn(page, `/chatbots/${bot.id}`);
   await expect(page.getByTestId("chatbot-title")).toHaveText(bot.name);
@@ -12,14 +12,15 @@ test("a chatbot's page has tabs, each a page of its own, the later ones coming s
   await expect(page).toHaveURL(`/chatbots/${bot.id}/knowledge`);
   await expect(tabs.getByRole("link", { name: "Knowledge" })).toHaveAttribute("aria-current", "page");
   await expect(page.getByTestId("knowledge-tab")).toBeVisible();
-  for (const [label, path] of [
-    ["Playground", "playground"],
-    ["Conversations", "conversations"],
+  for (const [label, path, content] of [
+    ["Playground", "playground", "playground"],
+    ["Conversations", "conversations", "inbox-tab"],
+    ["Embed", "embed", "embed-code"],
   ]) {
     await tabs.getByRole("link", { name: label }).click();
     await expect(page).toHaveURL(`/chatbots/${bot.id}/${path}`);
     await expect(tabs.getByRole("link", { name: label })).toHaveAttribute("aria-current", "page");
-    await expect(page.getByTestId("coming-soon")).toContainText("Coming soon");
+    await expect(page.getByTestId(content)).toBeVisible();
   }
   // The breadcrumb leads back to the list.
   await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Chatbots" }).click();
