@@ -383,22 +383,21 @@ fn Inbox(
             view! {
                 <div class="flex flex-wrap items-center gap-2 text-sm">
                     <span class="text-slate-600 dark:text-slate-400">"Export these:"</span>
-                    <a
-                        href=export_href(&id, f, "csv")
-                        class=BUTTON
-                        download
-                        data-testid="export-csv"
-                    >
-                        "CSV"
-                    </a>
-                    <a
-                        href=export_href(&id, f, "jsonl")
-                        class=BUTTON
-                        download
-                        data-testid="export-jsonl"
-                    >
-                        "JSONL"
-                    </a>
+                    {[("csv", "CSV"), ("jsonl", "JSONL")]
+                        .into_iter()
+                        .map(|(format, label)| {
+                            view! {
+                                <a
+                                    href=export_href(&id, f, format)
+                                    class=BUTTON
+                                    download
+                                    data-testid=format!("export-{format}")
+                                >
+                                    {label}
+                                </a>
+                            }
+                        })
+                        .collect_view()}
                 </div>
             }
         })
