@@ -204,17 +204,31 @@ impl Worker {
                 })
             }
         };
-        let chunks = if document.source == DocumentSource::Qa {
-            qa_chunks(&extracted.text, &knowledge.config.chunk)
-        } else {
-            chunk::chunk(&extracted.text, &knowledge.config.chunk)
-                .into_iter()
-                .map(|c| NewChunk {
-                    body: c.text,
-                    headings: c.headings,
-                    embedding: None,
-                })
-                .collect()
+        // Cutting megabytes of text takes a while (about 0.1 s per 16 MiB of Markdown, seconds
+        // on a hostile endless line): off the runtime's threads, which serve the requests.
+        let is_qa = document.source == DocumentSource::Qa;
+        let settings = knowledge.config.chunk;
+        let text = extracted.text;
+        let chunks = tokio::task::spawn_blocking(move || {
+            if is_qa {
+                qa_chunks(&text, &settings)
+            } else {
+                chunk::chunk(&text, &settings)
+                    .into_iter()
+                    .map(|c| NewChunk {
+                        body: c.text,
+                        headings: c.headings,
+                        embedding: None,
+                    })
+                    .collect()
+            }
+        })
+        .await;
+        let Ok(chunks) = chunks else {
+            tracing::error!(document = document.id, "chunking panicked");
+            return Ok(Outcome::Failed {
+                reason: "chatdeck could not cut this file's text into passages.".into(),
+            });
         };
         if chunks.is_empty() {
             return Ok(Outcome::Failed {
