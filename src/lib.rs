@@ -15,6 +15,7 @@ pub mod error;
 pub mod knowledge;
 pub mod messages;
 pub mod nullable;
+pub mod public;
 pub mod validate;
 pub mod versions;
 pub mod widget;
@@ -38,6 +39,7 @@ pub use knowledge::{
     KnowledgeChunk, KnowledgeDocument, KnowledgeListQuery, KnowledgeResult, QueryKnowledgeRequest,
     QueryKnowledgeResponse, UpdateKnowledgeResponse, UploadFilesResponse,
 };
+pub use public::{Feedback, PublicChatbot, PublicChatbotResponse, PublicMessage, PublicMessages};
 pub use validate::{ApiKey, ChatbotName, FieldErrors, HexColor, Language, LogoUrl, Slug, Validate};
 pub use versions::{VersionDetail, VersionEnvelope, VersionSummary, VersionsResponse};
 pub use widget::{ChatWidgetConfig, ChatWidgetUpdate, VoiceWidgetConfig};

@@ -44,6 +44,8 @@ pub const KNOWLEDGE_RESULTS_MAX: u32 = 50;
 pub const CHAT_CONTENT_MAX: usize = 20_000;
 /// The name a person's reply is signed with (an email address at most).
 pub const AUTHOR_MAX: usize = 320;
+/// Sites on a chat widget's allow-list.
+pub const ALLOWED_ORIGINS_MAX: usize = 50;
 pub const MAX_OUTPUT_TOKENS_MAX: i64 = 16_384;
 pub const VOICE_MS_MAX: i64 = 10_000;
 pub const RADIUS_MAX: i64 = 64;
@@ -577,7 +579,68 @@ impl Validate for ChatWidgetUpdate {
         if let Some(language) = &self.language {
             errors.check("language", Language::parse(language));
         }
+        if let Some(origins) = &self.allowed_origins {
+            if origins.len() > ALLOWED_ORIGINS_MAX {
+                errors.add(
+                    "allowedOrigins",
+                    format!("must list at most {ALLOWED_ORIGINS_MAX} sites"),
+                );
+            }
+            for (i, origin) in origins.iter().enumerate() {
+                errors.check(&format!("allowedOrigins.{i}"), check_origin(origin));
+            }
+        }
         errors.into_result()
+    }
+}
+
+/// A web origin as browsers send it in `Origin`: `http` or `https`, a host name or IP address
+/// (IPv6 in brackets), an optional port; no user, path, query or trailing slash. Host names
+/// are compared as browsers send them, in lower case.
+pub fn check_origin(origin: &str) -> Result<(), String> {
+    const SHAPE: &str = "must be a site address such as https://shop.example.com (scheme, host \
+                         and optional port; no path)";
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return Err(SHAPE.into());
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err("must start with https:// or http://".into());
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+        _ => (authority, None),
+    };
+    if let Some(port) = port {
+        if port.parse::<u16>().map_or(true, |p| p == 0) || port.starts_with('0') {
+            return Err(SHAPE.into());
+        }
+    }
+    let bracketed = host.starts_with('[') && host.ends_with(']') && host.len() > 2;
+    let name_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    let ipv6_ok = bracketed
+        && host[1..host.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        && host[1..host.len() - 1]
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok();
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err("must be in lower case, as browsers send it".into());
+    }
+    if name_ok || ipv6_ok {
+        Ok(())
+    } else {
+        Err(SHAPE.into())
     }
 }
 
@@ -1080,5 +1143,60 @@ mod tests {
         assert!(reply("Hi, Sam here", Some("sam@example.com".into()))
             .validate()
             .is_ok());
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_as_browsers_send_them() {
+        for good in [
+            "https://shop.example.com",
+            "http://localhost:8080",
+            "http://127.0.0.1:3000",
+            "https://[::1]:8443",
+            "https://xn--bcher-kva.example",
+        ] {
+            assert_eq!(check_origin(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "shop.example.com",
+            "https://shop.example.com/",
+            "https://shop.example.com/path",
+            "ftp://shop.example.com",
+            "https://Shop.example.com",
+            "https://shop.example.com:0",
+            "https://shop.example.com:99999",
+            "https://user@shop.example.com",
+            "https://",
+            "https://-bad.example.com",
+            "https://[nothex]:80",
+            "https://shop..example.com",
+        ] {
+            assert!(check_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_allow_list_reports_each_bad_entry_by_position() {
+        let update = ChatWidgetUpdate {
+            allowed_origins: Some(vec!["https://ok.example".into(), "nope".into()]),
+            ..Default::default()
+        };
+        let errors = update.validate().unwrap_err();
+        let json = serde_json::to_value(&errors).unwrap();
+        assert!(json.get("allowedOrigins.1").is_some(), "{json}");
+        assert!(json.get("allowedOrigins.0").is_none(), "{json}");
+    }
+}
+
+#[cfg(test)]
+mod session_token_tests {
+    use crate::public::check_session_token;
+
+    #[test]
+    fn session_tokens_are_long_and_url_safe() {
+        assert!(check_session_token("abcdefghijklmnopqrstuv").is_ok());
+        assert!(check_session_token(&"a".repeat(128)).is_ok());
+        assert!(check_session_token("abcdefghijklmnopqrstu").is_err());
+        assert!(check_session_token(&"a".repeat(129)).is_err());
+        assert!(check_session_token("abcdefghijklmnopqrstu/").is_err());
     }
 }

@@ -98,6 +98,10 @@ pub struct ChatWidgetConfig {
     pub primary_color: String,
     pub secondary_color: String,
     pub language: String,
+    /// chatdeck addition: the sites (`scheme://host[:port]`) the widget may be embedded on;
+    /// empty means every site.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_origins: Vec<String>,
 }
 
 /// Body of Chat Widget (`PATCH .../chat-widget`): a merge patch of [`ChatWidgetConfig`].
@@ -118,6 +122,8 @@ pub struct ChatWidgetUpdate {
     pub secondary_color: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_origins: Option<Vec<String>>,
 }
 
 /// `{ "message", "voice_widget_config" }`.

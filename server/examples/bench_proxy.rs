@@ -61,6 +61,7 @@ async fn main() -> anyhow::Result<()> {
         backend: None,
         knowledge: server::knowledge::KnowledgeConfig::default(),
         chat: Default::default(),
+        widget: Default::default(),
     };
     let app = Application::build(config).await?;
     let base = format!("http://{}", app.local_addr());

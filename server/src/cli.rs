@@ -117,6 +117,37 @@ pub struct ServeArgs {
     pub knowledge: KnowledgeArgs,
     #[command(flatten)]
     pub chat: ChatArgs,
+    #[command(flatten)]
+    pub widget: WidgetArgs,
+}
+
+/// Public widget traffic.
+#[derive(Debug, Args)]
+pub struct WidgetArgs {
+    /// Chat messages one visitor address may send one bot per minute [default: 20].
+    #[arg(long, env = "CHATDECK_WIDGET_VISITOR_PER_MINUTE")]
+    pub widget_visitor_per_minute: Option<u32>,
+    /// Chat messages one bot answers on its public routes per hour [default: 1000].
+    #[arg(long, env = "CHATDECK_WIDGET_BOT_PER_HOUR")]
+    pub widget_bot_per_hour: Option<u32>,
+    /// Take the visitor's address from X-Forwarded-For (only behind a proxy that sets it).
+    #[arg(long, env = "CHATDECK_TRUST_PROXY", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
+    pub trust_proxy: bool,
+}
+
+impl WidgetArgs {
+    fn config(&self) -> crate::widget::WidgetConfig {
+        let defaults = crate::widget::WidgetConfig::default();
+        crate::widget::WidgetConfig {
+            visitor_messages_per_minute: self
+                .widget_visitor_per_minute
+                .unwrap_or(defaults.visitor_messages_per_minute),
+            bot_messages_per_hour: self
+                .widget_bot_per_hour
+                .unwrap_or(defaults.bot_messages_per_hour),
+            trust_proxy: self.trust_proxy,
+        }
+    }
 }
 
 /// The chat's model endpoint and its limits. Without an endpoint, bots answer with the
@@ -312,6 +343,7 @@ async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
             }),
         knowledge: args.knowledge.config()?,
         chat: args.chat.config(),
+        widget: args.widget.config(),
     };
     let data_dir = config.data_dir.clone();
     let app = Application::build(config).await?;

@@ -7,6 +7,7 @@ use secrecy::SecretString;
 
 use crate::chat::config::ChatConfig;
 use crate::knowledge::KnowledgeConfig;
+use crate::widget::WidgetConfig;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -22,6 +23,7 @@ pub struct Config {
     pub backend: Option<RemoteBackend>,
     pub knowledge: KnowledgeConfig,
     pub chat: ChatConfig,
+    pub widget: WidgetConfig,
 }
 
 /// `CHATDECK_BACKEND_URL` and `CHATDECK_BACKEND_API_KEY`. The key is a `SecretString`, so
@@ -66,6 +68,7 @@ mod tests {
             }),
             knowledge: KnowledgeConfig::default(),
             chat: ChatConfig::default(),
+            widget: WidgetConfig::default(),
         };
         let printed = format!("{config:?}");
         assert!(printed.contains("https://v2.okchat.ai"), "{printed}");

@@ -12,6 +12,8 @@ pub struct ApiError {
     code: ErrorCode,
     message: String,
     fields: FieldErrors,
+    /// Whole seconds for `Retry-After` on a 429.
+    retry_after_secs: u64,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -22,6 +24,7 @@ impl ApiError {
             code,
             message: message.into(),
             fields: FieldErrors::new(),
+            retry_after_secs: 1,
         }
     }
 
@@ -37,6 +40,7 @@ impl ApiError {
             code: ErrorCode::ValidationFailed,
             message: "Some fields are invalid.".into(),
             fields,
+            retry_after_secs: 1,
         }
     }
 
@@ -60,6 +64,18 @@ impl ApiError {
 
     pub fn precondition_failed(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::PreconditionFailed, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+
+    /// 429 with `Retry-After`: `wait`, rounded up to whole seconds.
+    pub fn rate_limited(message: impl Into<String>, wait: std::time::Duration) -> Self {
+        Self {
+            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+            ..Self::new(ErrorCode::RateLimited, message)
+        }
     }
 
     pub fn payload_too_large(message: impl Into<String>) -> Self {
@@ -108,9 +124,10 @@ impl IntoResponse for ApiError {
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(&body)).into_response();
         if self.code == ErrorCode::RateLimited {
-            response
-                .headers_mut()
-                .insert("retry-after", HeaderValue::from_static("1"));
+            response.headers_mut().insert(
+                "retry-after",
+                HeaderValue::from(self.retry_after_secs.max(1)),
+            );
         }
         response.extensions_mut().insert(ErrorMarker(body));
         response

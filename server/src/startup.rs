@@ -26,6 +26,7 @@ use crate::files::LocalFiles;
 use crate::knowledge::service::Knowledge;
 use crate::state::AppState;
 use crate::users::sessions::SessionCache;
+use crate::widget::limits::RateLimits;
 use crate::{chatbots, http, knowledge, orgs, store};
 
 /// Leptos settings without `LEPTOS_*` variables: cargo-leptos sets them when it runs the
@@ -67,10 +68,28 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         chat: Arc::new(crate::chat::service::Chat::new(&config.chat)),
         leptos_options: leptos_options(&config),
         sessions: Arc::new(SessionCache::new(store.clone())),
+        limits: spawn_rate_limits(&config.widget),
         store,
         files,
         config: Arc::new(config),
     })
+}
+
+/// The widget's quotas, with a task that forgets idle visitors every minute.
+fn spawn_rate_limits(config: &crate::widget::WidgetConfig) -> Arc<RateLimits> {
+    let limits = Arc::new(RateLimits::new(config));
+    let weak = Arc::downgrade(&limits);
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            match weak.upgrade() {
+                Some(limits) => limits.forget_idle(),
+                None => break,
+            }
+        }
+    });
+    limits
 }
 
 /// The okchat API: CORS as okchat answers it, JSON errors for unknown paths and methods.
@@ -178,6 +197,7 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(api_router(&state.config.knowledge))
+        .merge(crate::widget::routes::router())
         .nest_service("/uploads", uploads)
         // A download the console streams from the backend: a route, as a server function
         // answering a link's navigation would be redirected back to the page.
@@ -259,9 +279,14 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        // The peer address is the widget's visitor, for its rate limits.
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 

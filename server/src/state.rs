@@ -12,6 +12,7 @@ use crate::files::FileStore;
 use crate::knowledge::service::Knowledge;
 use crate::store::DynStore;
 use crate::users::sessions::SessionCache;
+use crate::widget::limits::RateLimits;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -23,4 +24,6 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     pub knowledge: Arc<Knowledge>,
     pub chat: Arc<Chat>,
+    /// The public widget routes' quotas on chat messages.
+    pub limits: Arc<RateLimits>,
 }

@@ -94,6 +94,7 @@ mod tests {
             settings,
             voice_widget_config: None,
             language: "auto".into(),
+            allowed_origins: Vec::new(),
             openai_api_key: None,
             version_id: None,
             revision: 1,

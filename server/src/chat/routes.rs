@@ -23,7 +23,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `stream` as okchat sends it: the string `true` or `false`; absent means `false`.
-fn wants_stream(query: &HashMap<String, String>) -> ApiResult<bool> {
+pub fn wants_stream(query: &HashMap<String, String>) -> ApiResult<bool> {
     match query.get("stream").map(|s| s.trim()) {
         None | Some("false") | Some("") => Ok(false),
         Some("true") => Ok(true),
@@ -50,9 +50,21 @@ async fn chat(
 
 /// The frames as the protocol's lines, each sent as soon as it is made.
 pub fn data_stream(frames: tokio::sync::mpsc::Receiver<okchat::StreamPart>) -> Response {
-    let lines = stream::unfold(frames, |mut frames| async move {
-        let part = frames.recv().await?;
-        Some((Ok::<_, Infallible>(Bytes::from(part.to_line())), frames))
+    data_stream_of(frames, |_| true)
+}
+
+/// The frames `keep` lets through, as the protocol's lines.
+pub fn data_stream_of(
+    frames: tokio::sync::mpsc::Receiver<okchat::StreamPart>,
+    keep: fn(&okchat::StreamPart) -> bool,
+) -> Response {
+    let lines = stream::unfold(frames, move |mut frames| async move {
+        loop {
+            let part = frames.recv().await?;
+            if keep(&part) {
+                return Some((Ok::<_, Infallible>(Bytes::from(part.to_line())), frames));
+            }
+        }
     });
     let headers = [
         (

@@ -102,6 +102,7 @@ pub fn chat_widget_config(record: &ChatbotRecord) -> ChatWidgetConfig {
         primary_color: s.primary_color.clone(),
         secondary_color: s.secondary_color.clone(),
         language: record.language.clone(),
+        allowed_origins: record.allowed_origins.clone(),
     }
 }
 
@@ -297,6 +298,7 @@ pub async fn create(store: &DynStore, org: &str, body: Value) -> ApiResult<Chatb
         settings: Settings::default(),
         voice_widget_config: None,
         language: defaults::LANGUAGE.into(),
+        allowed_origins: Vec::new(),
         openai_api_key: None,
         version_id: None,
         revision: 0,
@@ -443,6 +445,7 @@ pub async fn update_chat_widget(
             .secondary_color
             .unwrap_or_else(|| defaults::SECONDARY_COLOR.into());
         next.language = widget.language.unwrap_or_else(|| defaults::LANGUAGE.into());
+        next.allowed_origins = widget.allowed_origins.unwrap_or_default();
         Ok(next)
     })
     .await
@@ -599,6 +602,11 @@ pub async fn restore_version(
             .chat_widget_config
             .as_ref()
             .map_or_else(|| defaults::LANGUAGE.into(), |c| c.language.clone());
+        next.allowed_origins = old
+            .chat_widget_config
+            .as_ref()
+            .map(|c| c.allowed_origins.clone())
+            .unwrap_or_default();
         // The rules may have tightened since that version was saved.
         validated(typed::<CreateChatbot>(editable(&next))?)?;
         if let Some(voice) = &next.voice_widget_config {
@@ -606,6 +614,7 @@ pub async fn restore_version(
         }
         validated(ChatWidgetUpdate {
             language: Some(next.language.clone()),
+            allowed_origins: Some(next.allowed_origins.clone()),
             ..Default::default()
         })?;
         Ok(next)

@@ -19,6 +19,7 @@ struct Row {
     settings: String,
     voice_widget_config: Option<String>,
     language: String,
+    allowed_origins: String,
     openai_api_key: Option<String>,
     version_id: Option<String>,
     revision: i64,
@@ -58,6 +59,7 @@ impl TryFrom<Row> for ChatbotRecord {
             description: row.description,
             is_public: row.is_public,
             active: row.active,
+            allowed_origins: parse_json("allowed_origins", &row.allowed_origins)?,
             language: row.language,
             openai_api_key: row.openai_api_key,
             version_id: row.version_id,
@@ -68,16 +70,27 @@ impl TryFrom<Row> for ChatbotRecord {
     }
 }
 
-#[async_trait]
-impl ChatbotStore for SqliteStore {
-    async fn list_chatbots(&self, organization_id: &str) -> StoreResult<Vec<ChatbotRecord>> {
-        let rows = sqlx::query_as!(
+/// The chatbot query with its `where` (and order) clause.
+macro_rules! select_chatbot {
+    ($where:literal, $($arg:expr),*) => {
+        sqlx::query_as!(
             Row,
             r#"select id as "id!", organization_id, name, slug, description,
                       is_public as "is_public: bool", active as "active: bool",
                       personality_config, settings, voice_widget_config, language,
-                      openai_api_key, version_id, revision, created_at, updated_at
-               from chatbot where organization_id = ? order by created_at desc, id"#,
+                      allowed_origins, openai_api_key, version_id, revision, created_at,
+                      updated_at
+               from chatbot where "# + $where,
+            $($arg),*
+        )
+    };
+}
+
+#[async_trait]
+impl ChatbotStore for SqliteStore {
+    async fn list_chatbots(&self, organization_id: &str) -> StoreResult<Vec<ChatbotRecord>> {
+        let rows = select_chatbot!(
+            "organization_id = ? order by created_at desc, id",
             organization_id
         )
         .fetch_all(&self.pool)
@@ -90,18 +103,16 @@ impl ChatbotStore for SqliteStore {
         organization_id: &str,
         id: &str,
     ) -> StoreResult<Option<ChatbotRecord>> {
-        let row = sqlx::query_as!(
-            Row,
-            r#"select id as "id!", organization_id, name, slug, description,
-                      is_public as "is_public: bool", active as "active: bool",
-                      personality_config, settings, voice_widget_config, language,
-                      openai_api_key, version_id, revision, created_at, updated_at
-               from chatbot where organization_id = ? and id = ?"#,
-            organization_id,
-            id
-        )
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = select_chatbot!("organization_id = ? and id = ?", organization_id, id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(ChatbotRecord::try_from).transpose()
+    }
+
+    async fn find_chatbot(&self, id: &str) -> StoreResult<Option<ChatbotRecord>> {
+        let row = select_chatbot!("id = ?", id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(ChatbotRecord::try_from).transpose()
     }
 
@@ -109,14 +120,15 @@ impl ChatbotStore for SqliteStore {
         let personality = to_json(&c.personality_config);
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
+        let origins = to_json(&c.allowed_origins);
         let snapshot = version.snapshot.to_string();
         let changed = to_json(&version.changed);
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query!(
             "insert into chatbot (id, organization_id, name, slug, description, is_public, active,
-                personality_config, settings, voice_widget_config, language, openai_api_key,
-                version_id, revision, created_at, updated_at)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                personality_config, settings, voice_widget_config, language, allowed_origins,
+                openai_api_key, version_id, revision, created_at, updated_at)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             c.id,
             c.organization_id,
             c.name,
@@ -128,6 +140,7 @@ impl ChatbotStore for SqliteStore {
             settings,
             voice,
             c.language,
+            origins,
             c.openai_api_key,
             c.version_id,
             c.revision,
@@ -161,13 +174,14 @@ impl ChatbotStore for SqliteStore {
         let personality = to_json(&c.personality_config);
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
+        let origins = to_json(&c.allowed_origins);
         let snapshot = version.snapshot.to_string();
         let changed = to_json(&version.changed);
         let mut tx = self.pool.begin().await?;
         let updated = sqlx::query!(
             "update chatbot set name = ?, description = ?, is_public = ?, active = ?,
                 personality_config = ?, settings = ?, voice_widget_config = ?, language = ?,
-                openai_api_key = ?, version_id = ?, revision = revision + 1, updated_at = ?
+                allowed_origins = ?, openai_api_key = ?, version_id = ?, revision = revision + 1, updated_at = ?
              where id = ? and organization_id = ? and revision = ?",
             c.name,
             c.description,
@@ -177,6 +191,7 @@ impl ChatbotStore for SqliteStore {
             settings,
             voice,
             c.language,
+            origins,
             c.openai_api_key,
             version.id,
             c.updated_at,

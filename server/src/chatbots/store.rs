@@ -19,6 +19,8 @@ pub struct ChatbotRecord {
     pub settings: Settings,
     pub voice_widget_config: Option<VoiceWidgetConfig>,
     pub language: String,
+    /// The sites the widget may run on (`scheme://host[:port]`); empty allows every site.
+    pub allowed_origins: Vec<String>,
     /// The provider key in clear: the server must send it upstream. Never leaves in a response.
     pub openai_api_key: Option<String>,
     pub version_id: Option<String>,
@@ -66,6 +68,9 @@ pub trait ChatbotStore {
     ) -> StoreResult<Option<ChatbotRecord>>;
     /// Inserts the chatbot and its first version in one transaction.
     /// `StoreError::Conflict` when the slug is taken in the organization.
+    /// The chatbot with this id in any organization: only for the public widget routes,
+    /// which decide from the bot itself (public, active) whether to answer.
+    async fn find_chatbot(&self, id: &str) -> StoreResult<Option<ChatbotRecord>>;
     async fn insert_chatbot(
         &self,
         chatbot: &ChatbotRecord,

@@ -155,6 +155,23 @@ fn needle(filter: &SessionFilter) -> Option<String> {
 
 #[async_trait]
 impl ConversationStore for SqliteStore {
+    async fn find_session(
+        &self,
+        chatbot_id: &str,
+        platform: &str,
+        sns_user_id: &str,
+    ) -> StoreResult<Option<SessionRecord>> {
+        let row = select_session!(
+            "s.chatbot_id = ? and s.platform = ? and s.sns_user_id = ?",
+            chatbot_id,
+            platform,
+            sns_user_id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(SessionRecord::try_from).transpose()
+    }
+
     async fn open_session(&self, session: &NewSession, now: &str) -> StoreResult<SessionRecord> {
         // A returning caller's session is read without a write: every write waits for the one
         // writer, and most turns belong to a conversation that already exists.
@@ -434,6 +451,34 @@ impl ConversationStore for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         Ok((messages(rows)?, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn set_feedback(
+        &self,
+        session_id: &str,
+        message_id: &str,
+        feedback: Option<&str>,
+    ) -> StoreResult<Option<MessageRecord>> {
+        let mut tx = self.write().await?;
+        let changed = sqlx::query!(
+            "update chat_message
+             set metadata = case when ?1 is null then json_remove(metadata, '$.feedback')
+                                 else json_set(metadata, '$.feedback', ?1) end
+             where session_id = ?2 and id = ?3 and sender_type = 'bot'",
+            feedback,
+            session_id,
+            message_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let row = select_messages!("session_id = ? and id = ?", session_id, message_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(row.try_into()?))
     }
 
     async fn messages_after(

@@ -150,6 +150,13 @@ pub trait ConversationStore {
         chatbot_id: &str,
         id: &str,
     ) -> StoreResult<Option<SessionRecord>>;
+    /// The chatbot's session of the caller `sns_user_id` on `platform`, if it has one.
+    async fn find_session(
+        &self,
+        chatbot_id: &str,
+        platform: &str,
+        sns_user_id: &str,
+    ) -> StoreResult<Option<SessionRecord>>;
     /// One page of the chatbot's sessions, newest first, and how many match in all.
     async fn list_sessions(
         &self,
@@ -201,6 +208,14 @@ pub trait ConversationStore {
         after_seq: i64,
         limit: i64,
     ) -> StoreResult<Vec<MessageRecord>>;
+    /// Sets (or with `None` removes) `metadata.feedback` of the session's bot message `id`;
+    /// `None` when the session has no such bot message.
+    async fn set_feedback(
+        &self,
+        session_id: &str,
+        message_id: &str,
+        feedback: Option<&str>,
+    ) -> StoreResult<Option<MessageRecord>>;
     /// The session's newest `limit` messages, oldest first (the chat's history).
     async fn recent_messages(
         &self,

@@ -54,6 +54,7 @@ pub async fn spawn_app_with(
         Arc::new(tempfile::tempdir().expect("temp dir")),
         knowledge,
         Default::default(),
+        Default::default(),
     )
     .await
 }
@@ -61,18 +62,37 @@ pub async fn spawn_app_with(
 /// A server whose chat uses `chat` (a scripted model endpoint, in the chat's tests).
 pub async fn spawn_app_with_chat(chat: server::chat::config::ChatConfig) -> TestApp {
     let data_dir = Arc::new(tempfile::tempdir().expect("temp dir"));
-    start_with(data_dir, test_knowledge_config(), chat).await
+    start_with(data_dir, test_knowledge_config(), chat, Default::default()).await
+}
+
+/// A server with these public widget quotas.
+pub async fn spawn_app_with_widget(widget: server::widget::WidgetConfig) -> TestApp {
+    let data_dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+    start_with(
+        data_dir,
+        test_knowledge_config(),
+        Default::default(),
+        widget,
+    )
+    .await
 }
 
 /// A server on `data_dir`'s database, running until the test ends.
 async fn start(data_dir: Arc<TempDir>) -> TestApp {
-    start_with(data_dir, test_knowledge_config(), Default::default()).await
+    start_with(
+        data_dir,
+        test_knowledge_config(),
+        Default::default(),
+        Default::default(),
+    )
+    .await
 }
 
 async fn start_with(
     data_dir: Arc<TempDir>,
     knowledge: server::knowledge::KnowledgeConfig,
     chat: server::chat::config::ChatConfig,
+    widget: server::widget::WidgetConfig,
 ) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init();
@@ -87,6 +107,7 @@ async fn start_with(
         backend: None,
         knowledge,
         chat,
+        widget,
     };
     let app = Application::build(config).await.expect("app builds");
     let base_url = format!("http://{}", app.local_addr());

@@ -12,3 +12,4 @@ mod http;
 mod knowledge;
 mod orgs;
 mod users;
+mod widget;

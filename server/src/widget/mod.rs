@@ -1,0 +1,36 @@
+//! The embeddable widget's public side: the routes a visitor's browser calls without a key
+//! (`/api/public/chatbots/{chatbotId}/…`), the origin allow-list they enforce, and the rate
+//! limits that keep one visitor or one bot from spending everyone's model budget.
+//!
+//! A tour: `routes` is the HTTP surface (CORS, the visitor's address); `service` its rules
+//! (only public, active bots; sessions found by the visitor's token; what a visitor may see
+//! of a thread); `limits` the per-visitor and per-bot quotas.
+
+pub mod limits;
+pub mod routes;
+pub mod service;
+
+/// What an operator can set about public widget traffic.
+#[derive(Debug, Clone)]
+pub struct WidgetConfig {
+    /// Chat messages one visitor address may send one bot per minute
+    /// (`CHATDECK_WIDGET_VISITOR_PER_MINUTE`, 20).
+    pub visitor_messages_per_minute: u32,
+    /// Chat messages one bot answers on its public routes per hour
+    /// (`CHATDECK_WIDGET_BOT_PER_HOUR`, 1,000).
+    pub bot_messages_per_hour: u32,
+    /// Take the visitor's address from the last `X-Forwarded-For` entry (the one the nearest
+    /// proxy added) instead of the connection (`CHATDECK_TRUST_PROXY`, off): only behind a
+    /// proxy that sets it, or every visitor could pick their own address.
+    pub trust_proxy: bool,
+}
+
+impl Default for WidgetConfig {
+    fn default() -> Self {
+        WidgetConfig {
+            visitor_messages_per_minute: 20,
+            bot_messages_per_hour: 1_000,
+            trust_proxy: false,
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The public widget routes (`/api/public/chatbots/{chatbotId}/…`): no key, CORS without
+//! credentials, the bot's origin allow-list, and rate limits on chat messages.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, patch, post};
+use axum::{Json, Router};
+use okchat::{PublicChatbotResponse, PublicMessage, PublicMessages};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use super::service;
+use crate::chat;
+use crate::chatbots::routes::chatbot_id;
+use crate::chatbots::store::ChatbotRecord;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::JsonObject;
+use crate::http::origin::public_origin;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    // Any site may ask (the answer then says whether the bot allows it), never with cookies:
+    // the allow-list is the bot's, so it is checked by the handlers, which know the bot.
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::GET, Method::POST, Method::PATCH])
+        .allow_headers([header::CONTENT_TYPE])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600));
+    Router::new()
+        .route("/api/public/chatbots/{chatbot_id}", get(chatbot))
+        .route("/api/public/chatbots/{chatbot_id}/chat", post(chat))
+        .route(
+            "/api/public/chatbots/{chatbot_id}/sessions/{token}/messages",
+            get(thread),
+        )
+        .route(
+            "/api/public/chatbots/{chatbot_id}/sessions/{token}/messages/{message_id}",
+            patch(feedback),
+        )
+        .route("/api/public/{*rest}", any(crate::error::api_not_found))
+        .method_not_allowed_fallback(crate::error::method_not_allowed)
+        .layer(cors)
+}
+
+/// The bot behind `raw_id`, if it takes public traffic from the requesting site.
+async fn allowed_bot(
+    state: &AppState,
+    raw_id: &str,
+    headers: &HeaderMap,
+) -> ApiResult<ChatbotRecord> {
+    let bot = service::visible(&state.store, &chatbot_id(raw_id)?).await?;
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    let own = public_origin(state.config.public_url.as_deref(), headers);
+    service::allow_origin(&bot, origin, &own)?;
+    Ok(bot)
+}
+
+async fn chatbot(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<PublicChatbotResponse>> {
+    let bot = allowed_bot(&state, &id, &headers).await?;
+    Ok(Json(service::view(&bot)))
+}
+
+async fn chat(
+    State(state): State<AppState>,
+    Visitor(visitor): Visitor,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> ApiResult<Response> {
+    let bot = allowed_bot(&state, &id, &headers).await?;
+    let stream = chat::routes::wants_stream(&query)?;
+    let body = service::chat_body(body)?;
+    state.limits.check(visitor, &bot.id).map_err(|limited| {
+        ApiError::rate_limited(
+            "Too many messages: please wait a moment before sending another.",
+            limited.retry_after,
+        )
+    })?;
+    let started = chat::service::start(
+        &state.store,
+        &state.knowledge,
+        &state.chat,
+        &bot.organization_id,
+        &bot.id,
+        body,
+    )
+    .await?;
+    if !stream {
+        let answer = chat::service::collect(started).await?;
+        return Ok(Json(service::public_answer(answer)).into_response());
+    }
+    Ok(chat::routes::data_stream_of(
+        chat::service::frames(started),
+        service::public_frame,
+    ))
+}
+
+async fn thread(
+    State(state): State<AppState>,
+    Path((id, token)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> ApiResult<Json<PublicMessages>> {
+    let bot = allowed_bot(&state, &id, &headers).await?;
+    let token = service::session_token(&token)?;
+    let after = query.get("after").map(String::as_str);
+    Ok(Json(
+        service::thread(&state.store, &bot, token, after).await?,
+    ))
+}
+
+async fn feedback(
+    State(state): State<AppState>,
+    Path((id, token, message_id)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> ApiResult<Json<PublicMessage>> {
+    let bot = allowed_bot(&state, &id, &headers).await?;
+    let token = service::session_token(&token)?;
+    Ok(Json(
+        service::feedback(&state.store, &bot, token, &message_id, body).await?,
+    ))
+}
+
+/// The visitor's address: the connection's peer, or behind a trusted proxy the last
+/// `X-Forwarded-For` entry. Without either (a server not started with connection info) every
+/// visitor shares one quota, which errs on the side of refusing.
+struct Visitor(IpAddr);
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let forwarded = state
+            .config
+            .widget
+            .trust_proxy
+            .then(|| forwarded_for(&parts.headers))
+            .flatten();
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        Ok(Visitor(
+            forwarded
+                .or(peer)
+                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        ))
+    }
+}
+
+/// The address the nearest proxy added: the last entry of the last `X-Forwarded-For` header.
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_proxy_s_entry_is_the_visitor() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().unwrap(),
+        );
+        assert_eq!(forwarded_for(&headers), "198.51.100.7".parse().ok());
+        headers.append("x-forwarded-for", "192.0.2.4".parse().unwrap());
+        assert_eq!(forwarded_for(&headers), "192.0.2.4".parse().ok());
+        headers.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(forwarded_for(&headers), None);
+    }
+}

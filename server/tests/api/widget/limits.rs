@@ -1,0 +1,106 @@
+use okchat::PageQuery;
+use server::widget::WidgetConfig;
+
+use super::{new_token, public_bot, say};
+use crate::helpers::spawn_app_with_widget;
+
+fn quotas(visitor_per_minute: u32, bot_per_hour: u32) -> WidgetConfig {
+    WidgetConfig {
+        visitor_messages_per_minute: visitor_per_minute,
+        bot_messages_per_hour: bot_per_hour,
+        trust_proxy: true,
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_over_the_quota_waits_even_with_a_new_session_and_others_go_on() {
+    let app = spawn_app_with_widget(quotas(2, 1_000)).await;
+    let bot = public_bot(&app, "Shop").await;
+    let ada = [("x-forwarded-for", "203.0.113.7")];
+    for n in 0..2 {
+        let answer = say(&app, &bot.id, &new_token(), &format!("Question {n}"), &ada).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    }
+    let refused = say(&app, &bot.id, &new_token(), "One more", &ada).await;
+    assert_eq!(
+        (refused.status, refused.code().as_str()),
+        (429, "rate_limited"),
+        "{}",
+        refused.text
+    );
+    let wait: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&wait), "Retry-After {wait}");
+    assert_eq!(
+        refused.headers["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase(),
+        "retry-after"
+    );
+
+    let bob = say(
+        &app,
+        &bot.id,
+        &new_token(),
+        "Hello",
+        &[("x-forwarded-for", "203.0.113.8")],
+    )
+    .await;
+    assert_eq!(bob.status, 200, "another visitor is not limited by Ada");
+    let stored = app
+        .client
+        .get_conversations(&bot.id, &PageQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(stored.data.len(), 3, "the refused message was not stored");
+}
+
+#[tokio::test]
+async fn a_bot_over_its_hourly_quota_refuses_every_visitor() {
+    let app = spawn_app_with_widget(quotas(100, 2)).await;
+    let bot = public_bot(&app, "Shop").await;
+    let other = public_bot(&app, "Other").await;
+    for n in 1..=2 {
+        let ip = format!("198.51.100.{n}");
+        let answer = say(
+            &app,
+            &bot.id,
+            &new_token(),
+            "Hi",
+            &[("x-forwarded-for", &ip)],
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    }
+    let refused = say(
+        &app,
+        &bot.id,
+        &new_token(),
+        "Hi",
+        &[("x-forwarded-for", "198.51.100.9")],
+    )
+    .await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    let wait: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        wait > 60,
+        "an hourly quota frees up in minutes, not seconds: {wait}"
+    );
+    let elsewhere = say(
+        &app,
+        &other.id,
+        &new_token(),
+        "Hi",
+        &[("x-forwarded-for", "198.51.100.9")],
+    )
+    .await;
+    assert_eq!(elsewhere.status, 200, "another bot has its own quota");
+}

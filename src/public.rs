@@ -1,0 +1,91 @@
+//! The public widget routes (`/api/public/chatbots/{chatbotId}/…`, a chatdeck addition): what
+//! a visitor's browser may read and send without a key.
+
+use serde::{Deserialize, Serialize};
+
+use crate::chatbot::Snippet;
+
+/// `GET /api/public/chatbots/{chatbotId}`: `{"chatbot": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicChatbotResponse {
+    pub chatbot: PublicChatbot,
+}
+
+/// What the widget shows of a bot, nothing else: never the prompt, model, keys or knowledge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicChatbot {
+    pub id: String,
+    pub name: String,
+    /// The widget's language: a code, or `auto` (the visitor's browser decides).
+    pub language: String,
+    pub settings: PublicSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicSettings {
+    pub greeting: String,
+    pub avatar: Option<String>,
+    pub snippet: Snippet,
+}
+
+/// `GET …/sessions/{sessionToken}/messages?after=`: the visitor's thread, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicMessages {
+    pub messages: Vec<PublicMessage>,
+}
+
+/// A message as the visitor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicMessage {
+    pub id: String,
+    /// `user` or `bot`.
+    pub sender_type: String,
+    pub content: String,
+    /// The name a person's reply was signed with; absent on the bot's own answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The visitor's rating of a bot answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<Feedback>,
+    pub created_at: String,
+}
+
+/// Thumbs up or down on an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Feedback {
+    Up,
+    Down,
+}
+
+impl Feedback {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feedback::Up => "up",
+            Feedback::Down => "down",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "up" => Some(Feedback::Up),
+            "down" => Some(Feedback::Down),
+            _ => None,
+        }
+    }
+}
+
+/// A widget session token: 22–128 characters of `[A-Za-z0-9_-]` (at least 128 random bits
+/// in base64url), so a visitor's thread cannot be guessed.
+pub fn check_session_token(token: &str) -> Result<(), String> {
+    let shape = token.len() >= 22
+        && token.len() <= 128
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if shape {
+        Ok(())
+    } else {
+        Err("must be 22 to 128 characters of A-Z, a-z, 0-9, - and _".into())
+    }
+}
