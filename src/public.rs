@@ -41,6 +41,10 @@ pub struct PublicMessage {
     /// `user` or `bot`.
     pub sender_type: String,
     pub content: String,
+    /// A bot message's Markdown as safe HTML, rendered by the server (raw HTML shown as text,
+    /// only http, https and mailto links), so the widget carries no Markdown parser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
     /// The name a person's reply was signed with; absent on the bot's own answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,

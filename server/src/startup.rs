@@ -135,6 +135,8 @@ async fn require_session(
         "/uploads/",
         "/healthz",
         "/login",
+        // The embedded widget: its loader and its page are for visitors, not console users.
+        "/widget",
         "/favicon",
     ]
     .iter()
@@ -202,6 +204,7 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
         // A download the console streams from the backend: a route, as a server function
         // answering a link's navigation would be redirected back to the page.
         .route("/chatbots/{id}/conversations/export", get(export))
+        .route("/widget/{id}", get(crate::widget::page::page))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 /// The id of the message box (one widget per page).
-const MESSAGE_ID: &str = "widget-message-input";
+pub const MESSAGE_ID: &str = "widget-message-input";
 
 #[component]
 pub fn Composer(

@@ -3,10 +3,14 @@
 //! the chatbot's branding, the transcript and what happens on Send from whoever hosts it.
 
 pub mod composer;
+pub mod live;
 pub mod look;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod page;
 pub mod transcript;
+pub mod visitor;
 
 use leptos::either::Either;
 use leptos::prelude::*;

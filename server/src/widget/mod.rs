@@ -7,6 +7,7 @@
 //! of a thread); `limits` the per-visitor and per-bot quotas.
 
 pub mod limits;
+pub mod page;
 pub mod routes;
 pub mod service;
 

@@ -194,6 +194,8 @@ fn public_message(message: &MessageRecord) -> PublicMessage {
         id: message.id.clone(),
         sender_type: message.sender_type.clone(),
         content: message.content.clone(),
+        html: (message.sender_type == "bot")
+            .then(|| app::widget::markdown::to_safe_html(&message.content)),
         author: if message.provider.as_deref() == Some("human") {
             text("author")
         } else {

@@ -2,6 +2,7 @@
 
 mod limits;
 mod origins;
+mod page;
 mod public;
 
 use okchat::Chatbot;

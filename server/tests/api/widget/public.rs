@@ -123,6 +123,12 @@ async fn a_visitor_chats_and_reads_back_only_their_own_thread() {
     assert_eq!(messages[0]["content"], "What are your opening hours?");
     assert_eq!(messages[1]["sender_type"], "bot");
     assert!(messages[1].get("model").is_none() && messages[1].get("metadata").is_none());
+    assert!(
+        messages[1]["html"].as_str().unwrap().starts_with("<p>"),
+        "{}",
+        messages[1]
+    );
+    assert!(messages[0].get("html").is_none());
 
     let later = thread(&app, &bot.id, &ada, messages[0]["id"].as_str()).await;
     assert_eq!(later.json()["messages"].as_array().unwrap().len(), 1);

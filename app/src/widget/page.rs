@@ -1,0 +1,104 @@
+//! The page `/widget.js` opens in a frame on the owner's site: one chatbot's live widget, and
+//! nothing of the console around it. The server looks the bot up (public and active only),
+//! applies the embed tag's `data-*` overrides and sends the frame headers; this is the
+//! document it renders.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::live::LiveWidget;
+use super::look::WidgetLook;
+
+/// What the page needs to draw the widget, resolved by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetBoot {
+    pub chatbot_id: String,
+    pub look: WidgetLook,
+    /// The page's `lang`: the bot's language, or the browser's own when it is `auto`.
+    pub language: Option<String>,
+}
+
+/// An embed tag's overrides of the saved branding (`data-header`, `data-primary-color`, …),
+/// as the loader passes them in the page's query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Overrides {
+    pub name: Option<String>,
+    pub header: Option<String>,
+    pub slogan: Option<String>,
+    pub logo: Option<String>,
+    pub primary_color: Option<String>,
+    pub secondary_color: Option<String>,
+    pub language: Option<String>,
+}
+
+impl Overrides {
+    /// `look` with each override that is well formed (texts within the snippet limit, colours
+    /// in hex, logos http or https): a broken attribute keeps the saved value.
+    pub fn apply(&self, mut look: WidgetLook, language: &mut String) -> WidgetLook {
+        let text = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .filter(|v| v.chars().count() <= okchat::validate::SNIPPET_TEXT_MAX)
+                .map(str::to_owned)
+        };
+        let color = |value: &Option<String>| {
+            value
+                .as_deref()
+                .and_then(|c| okchat::HexColor::parse(c).ok())
+                .map(|c| c.as_str().to_owned())
+        };
+        if let Some(name) = text(&self.name) {
+            look.name = name;
+        }
+        if let Some(header) = text(&self.header) {
+            look.header = header;
+        }
+        if let Some(slogan) = text(&self.slogan) {
+            look.slogan = slogan;
+        }
+        if let Some(logo) = self
+            .logo
+            .as_deref()
+            .filter(|l| okchat::LogoUrl::parse(l).is_ok())
+        {
+            look.logo = logo.to_owned();
+        }
+        if let Some(primary) = color(&self.primary_color) {
+            look.primary_color = primary;
+        }
+        if let Some(secondary) = color(&self.secondary_color) {
+            look.secondary_color = secondary;
+        }
+        if let Some(code) = self
+            .language
+            .as_deref()
+            .filter(|l| okchat::Language::parse(l).is_ok())
+        {
+            *language = code.to_owned();
+        }
+        look
+    }
+}
+
+/// The widget page's document.
+pub fn shell(options: LeptosOptions, boot: WidgetBoot) -> impl IntoView {
+    let lang = boot.language.clone().unwrap_or_else(|| "en".into());
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang class="h-full">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="robots" content="noindex" />
+                <link rel="stylesheet" href="/pkg/chatdeck.css" />
+                <title>{boot.look.header.clone()}</title>
+                <HydrationScripts options islands=true />
+            </head>
+            <body class="h-full bg-white antialiased">
+                <LiveWidget chatbot_id=boot.chatbot_id look=boot.look />
+            </body>
+        </html>
+    }
+}

@@ -1,0 +1,204 @@
+//! The embedded widget's calls to the public routes, from the visitor's browser: the thread,
+//! a message with its answer streamed, and the session token kept per tab.
+
+use okchat::PublicMessage;
+
+use super::transcript::{Author, Message};
+
+/// Why a call failed, as the widget tells the visitor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trouble {
+    /// Over a rate limit: try again after this many seconds.
+    Wait(u64),
+    /// The bot is private, paused or not allowed on this site.
+    Unavailable,
+    /// Anything else: the network, the server.
+    Failed,
+}
+
+impl Trouble {
+    pub fn sentence(&self) -> String {
+        match self {
+            Trouble::Wait(seconds) => format!(
+                "You are sending messages quickly: please try again in {seconds} second{}.",
+                if *seconds == 1 { "" } else { "s" }
+            ),
+            Trouble::Unavailable => "This chat is not available here right now.".into(),
+            Trouble::Failed => "The message could not be sent. Please try again.".into(),
+        }
+    }
+}
+
+/// A stored message as the widget's transcript shows it, with its id.
+pub fn to_message(message: &PublicMessage) -> (String, Message) {
+    let author = match (message.sender_type.as_str(), &message.author) {
+        ("user", _) => Author::Visitor,
+        (_, Some(_)) => Author::Person,
+        _ => Author::Bot,
+    };
+    (
+        message.id.clone(),
+        Message {
+            author,
+            text: message.content.clone(),
+            html: message.html.clone(),
+        },
+    )
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use gloo_net::http::{Request, Response};
+    use okchat::chat::LineSplitter;
+    use okchat::{PublicMessages, StreamPart};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    use super::*;
+
+    fn path(chatbot_id: &str, rest: &str) -> String {
+        format!("/api/public/chatbots/{chatbot_id}{rest}")
+    }
+
+    fn trouble(response: &Response) -> Trouble {
+        match response.status() {
+            429 => Trouble::Wait(
+                response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(5),
+            ),
+            403 | 404 => Trouble::Unavailable,
+            _ => Trouble::Failed,
+        }
+    }
+
+    /// The visitor's thread, or only what came after `after`.
+    pub async fn thread(
+        chatbot_id: &str,
+        token: &str,
+        after: Option<&str>,
+    ) -> Result<Vec<PublicMessage>, Trouble> {
+        let query = after.map(|id| format!("?after={id}")).unwrap_or_default();
+        let url = path(chatbot_id, &format!("/sessions/{token}/messages{query}"));
+        let response = Request::get(&url)
+            .send()
+            .await
+            .map_err(|_| Trouble::Failed)?;
+        if !response.ok() {
+            return Err(trouble(&response));
+        }
+        let page: PublicMessages = response.json().await.map_err(|_| Trouble::Failed)?;
+        Ok(page.messages)
+    }
+
+    /// Sends `text` and calls `on_text` with each piece of the answer as it arrives.
+    pub async fn say(
+        chatbot_id: &str,
+        token: &str,
+        text: &str,
+        mut on_text: impl FnMut(&str),
+    ) -> Result<(), Trouble> {
+        let body = serde_json::json!({
+            "messages": [{"role": "user", "content": text}],
+            "sessionToken": token,
+        });
+        let response = Request::post(&path(chatbot_id, "/chat?stream=true"))
+            .json(&body)
+            .map_err(|_| Trouble::Failed)?
+            .send()
+            .await
+            .map_err(|_| Trouble::Failed)?;
+        if !response.ok() {
+            return Err(trouble(&response));
+        }
+        let reader: web_sys::ReadableStreamDefaultReader = response
+            .body()
+            .ok_or(Trouble::Failed)?
+            .get_reader()
+            .unchecked_into();
+        let mut lines = LineSplitter::new();
+        let mut failed = false;
+        loop {
+            let chunk = JsFuture::from(reader.read())
+                .await
+                .map_err(|_| Trouble::Failed)?;
+            let done = js_sys::Reflect::get(&chunk, &"done".into())
+                .map(|d| d.is_truthy())
+                .unwrap_or(true);
+            let mut frames = Vec::new();
+            if done {
+                frames.extend(lines.finish());
+            } else if let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) {
+                frames.extend(lines.push(&js_sys::Uint8Array::new(&value).to_vec()));
+            }
+            for line in frames {
+                match StreamPart::parse_line(&String::from_utf8_lossy(&line)) {
+                    Ok(StreamPart::Text(delta)) => on_text(&delta),
+                    Ok(StreamPart::Error(_)) => failed = true,
+                    _ => {}
+                }
+            }
+            if done {
+                break;
+            }
+        }
+        if failed {
+            Err(Trouble::Failed)
+        } else {
+            Ok(())
+        }
+    }
+
+    const TOKEN_KEY: &str = "chatdeck-session:";
+
+    /// This tab's session token for the bot, made (128 random bits) and kept on first use.
+    pub fn session_token(chatbot_id: &str, fresh: bool) -> String {
+        let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+        let key = format!("{TOKEN_KEY}{chatbot_id}");
+        if !fresh {
+            if let Some(token) = storage
+                .as_ref()
+                .and_then(|s| s.get_item(&key).ok().flatten())
+            {
+                if okchat::public::check_session_token(&token).is_ok() {
+                    return token;
+                }
+            }
+        }
+        let mut bits = [0u8; 16];
+        let token = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .and_then(|c| c.get_random_values_with_u8_array(&mut bits).ok())
+            .map(|_| bits.iter().map(|b| format!("{b:02x}")).collect::<String>())
+            .unwrap_or_else(|| format!("{:032x}", (js_sys::Math::random() * 1e18) as u128));
+        if let Some(storage) = storage {
+            // A tab that refuses storage keeps the conversation until the page reloads.
+            storage.set_item(&key, &token).ok();
+        }
+        token
+    }
+
+    /// Whether this tab already has a conversation with the bot.
+    pub fn has_session(chatbot_id: &str) -> bool {
+        web_sys::window()
+            .and_then(|w| w.session_storage().ok().flatten())
+            .and_then(|s| {
+                s.get_item(&format!("{TOKEN_KEY}{chatbot_id}"))
+                    .ok()
+                    .flatten()
+            })
+            .is_some()
+    }
+
+    /// Tells the page embedding the widget to close it (the loader listens).
+    pub fn ask_to_close() {
+        if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
+            parent.post_message(&"chatdeck:close".into(), "*").ok();
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+pub use browser::*;

@@ -1,0 +1,110 @@
+/* chatdeck widget loader: <script src="https://HOST/widget.js" data-chatbot-id="…" defer></script>
+ * Draws the launcher at once (in a shadow root: the page's CSS cannot reach it, its own cannot
+ * leak out) and loads nothing else until the visitor comes near it: hovering or focusing the
+ * launcher prefetches the chat, opening it shows the chat in a frame served by chatdeck.
+ * Styles go through constructed style sheets and the CSSOM, so a page whose CSP allows only
+ * chatdeck's origin (no inline styles) still shows the widget. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !script.dataset.chatbotId || window.__chatdeckWidget) return;
+  window.__chatdeckWidget = true;
+  var data = script.dataset;
+  var origin = new URL(script.src).origin;
+  var color = /^#[0-9a-fA-F]{6}$/.test(data.primaryColor || "") ? data.primaryColor : "#4F46E5";
+  var query = new URLSearchParams();
+  [["name", "name"], ["header", "header"], ["slogan", "slogan"], ["logo", "logo"],
+   ["primaryColor", "primary_color"], ["secondaryColor", "secondary_color"],
+   ["language", "language"]].forEach(function (pair) {
+    if (data[pair[0]]) query.set(pair[1], data[pair[0]]);
+  });
+  var src = origin + "/widget/" + encodeURIComponent(data.chatbotId) +
+    (query.toString() ? "?" + query : "");
+
+  // Text on the launcher: white or near-black, whichever reads on the colour (WCAG luminance).
+  function ink(hex) {
+    var l = [1, 3, 5].map(function (i) {
+      var c = parseInt(hex.substr(i, 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    var y = 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+    return (y + 0.05) / 0.05 > 1.05 / (y + 0.05) ? "#0f172a" : "#ffffff";
+  }
+
+  var host = document.createElement("div");
+  var root = host.attachShadow({ mode: "closed" });
+  var css =
+    ":host{all:initial;position:fixed;z-index:2147483000;right:20px;bottom:20px}" +
+    "button{all:initial;box-sizing:border-box;width:56px;height:56px;border-radius:50%;" +
+    "display:flex;align-items:center;justify-content:center;cursor:pointer;" +
+    "box-shadow:0 6px 20px rgba(15,23,42,.25)}" +
+    "button:focus-visible{outline:3px solid #0ea5e9;outline-offset:3px}" +
+    "svg{width:28px;height:28px;fill:currentColor}" +
+    "iframe{all:initial;position:fixed;right:20px;bottom:88px;width:380px;height:600px;" +
+    "max-height:calc(100vh - 108px);border:0;border-radius:16px;background:#fff;" +
+    "box-shadow:0 12px 40px rgba(15,23,42,.3)}" +
+    "iframe[hidden]{display:none}" +
+    "@media (max-width:480px){iframe{right:0;bottom:0;width:100vw;height:100vh;" +
+    "max-height:none;border-radius:0}}";
+  var sheet = null;
+  try {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } catch (e) {
+    var style = document.createElement("style");
+    style.textContent = css;
+    root.appendChild(style);
+  }
+
+  var button = document.createElement("button");
+  button.type = "button";
+  button.setAttribute("aria-label", "Open chat");
+  button.setAttribute("aria-expanded", "false");
+  button.style.backgroundColor = color;
+  button.style.color = ink(color);
+  button.innerHTML =
+    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 ' +
+    '2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
+  root.appendChild(button);
+
+  var frame = null;
+  function prefetch() {
+    if (frame) return;
+    frame = document.createElement("iframe");
+    frame.src = src;
+    frame.title = "Chat";
+    frame.hidden = true;
+    frame.setAttribute("allow", "clipboard-write");
+    root.appendChild(frame);
+  }
+  function open() {
+    prefetch();
+    frame.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    button.setAttribute("aria-label", "Close chat");
+    frame.focus();
+    try {
+      frame.contentWindow.postMessage("chatdeck:focus", origin);
+    } catch (e) {}
+  }
+  function close() {
+    if (!frame || frame.hidden) return;
+    frame.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-label", "Open chat");
+    button.focus();
+  }
+  button.addEventListener("click", function () {
+    if (frame && !frame.hidden) close(); else open();
+  });
+  button.addEventListener("pointerenter", prefetch);
+  button.addEventListener("focus", prefetch);
+  window.addEventListener("message", function (event) {
+    if (event.origin === origin && event.data === "chatdeck:close") close();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") close();
+  });
+  (document.body || document.documentElement).appendChild(host);
+})();
