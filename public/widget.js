@@ -1,6 +1,6 @@
 /* chatdeck widget loader: <script src="https://HOST/widget.js" data-chatbot-id="…" defer></script>
  * Draws the launcher at once (in a shadow root: the page's CSS cannot reach it, its own cannot
- * leak out) and loads nothing else until the visitor comes near it: hovering or focusing the
+ * leak out; the host element's own position is set inline and important) and loads nothing else until the visitor comes near it: hovering or focusing the
  * launcher prefetches the chat, opening it shows the chat in a frame served by chatdeck.
  * Styles go through constructed style sheets and the CSSOM, so a page whose CSP allows only
  * chatdeck's origin (no inline styles) still shows the widget. */
@@ -21,6 +21,30 @@
   var src = origin + "/widget/" + encodeURIComponent(data.chatbotId) +
     (query.toString() ? "?" + query : "");
 
+  // The visitor's session token (128 random bits) is kept in this site's storage for the tab,
+  // so the conversation survives page loads even where the browser partitions or blocks a
+  // frame's own storage; the frame gets it in its address's fragment, never sent to a server.
+  var tokenKey = "chatdeck-session:" + data.chatbotId;
+  function sessionToken() {
+    var token = null;
+    try {
+      token = sessionStorage.getItem(tokenKey);
+    } catch (e) {}
+    if (/^[A-Za-z0-9_-]{22,128}$/.test(token || "")) return token;
+    var bits = new Uint8Array(16);
+    crypto.getRandomValues(bits);
+    token = Array.prototype.map.call(bits, function (b) {
+      return (b < 16 ? "0" : "") + b.toString(16);
+    }).join("");
+    keepToken(token);
+    return token;
+  }
+  function keepToken(token) {
+    try {
+      sessionStorage.setItem(tokenKey, token);
+    } catch (e) {}
+  }
+
   // Text on the launcher: white or near-black, whichever reads on the colour (WCAG luminance).
   function ink(hex) {
     var l = [1, 3, 5].map(function (i) {
@@ -32,9 +56,13 @@
   }
 
   var host = document.createElement("div");
-  var root = host.attachShadow({ mode: "closed" });
+  // Inline and important: a page rule such as `* { all: unset }` cannot move the launcher.
+  [["all", "initial"], ["position", "fixed"], ["z-index", "2147483000"], ["right", "20px"],
+   ["bottom", "20px"], ["display", "block"]].forEach(function (p) {
+    host.style.setProperty(p[0], p[1], "important");
+  });
+  var root = host.attachShadow({ mode: "open" });
   var css =
-    ":host{all:initial;position:fixed;z-index:2147483000;right:20px;bottom:20px}" +
     "button{all:initial;box-sizing:border-box;width:56px;height:56px;border-radius:50%;" +
     "display:flex;align-items:center;justify-content:center;cursor:pointer;" +
     "box-shadow:0 6px 20px rgba(15,23,42,.25)}" +
@@ -43,7 +71,10 @@
     "iframe{all:initial;position:fixed;right:20px;bottom:88px;width:380px;height:600px;" +
     "max-height:calc(100vh - 108px);border:0;border-radius:16px;background:#fff;" +
     "box-shadow:0 12px 40px rgba(15,23,42,.3)}" +
-    "iframe[hidden]{display:none}" +
+    "iframe[hidden],p[hidden]{display:none}" +
+    "p{all:initial;position:fixed;right:20px;bottom:88px;max-width:260px;padding:12px 14px;" +
+    "border-radius:12px;background:#fff;color:#0f172a;font:14px/1.4 system-ui,sans-serif;" +
+    "box-shadow:0 6px 20px rgba(15,23,42,.25)}" +
     "@media (max-width:480px){iframe{right:0;bottom:0;width:100vw;height:100vh;" +
     "max-height:none;border-radius:0}}";
   var sheet = null;
@@ -69,39 +100,80 @@
   root.appendChild(button);
 
   var frame = null;
+  // Set when the panel says it can take the focus (its island has hydrated).
+  var ready = false;
+  var notice = null;
+  function focusChat() {
+    frame.contentWindow.postMessage("chatdeck:focus", origin);
+  }
+  // Asked once, when the visitor first opens the chat: a bot that is private, paused or not
+  // allowed on this site gets a notice instead of a frame the browser would refuse.
+  var available = null;
+  function availability() {
+    if (!available) {
+      available = fetch(origin + "/api/public/chatbots/" + encodeURIComponent(data.chatbotId), {
+        credentials: "omit",
+      }).then(function (r) { return r.ok; }, function () { return false; });
+    }
+    return available;
+  }
   function prefetch() {
     if (frame) return;
     frame = document.createElement("iframe");
-    frame.src = src;
+    frame.src = src + "#session=" + sessionToken();
     frame.title = "Chat";
     frame.hidden = true;
     frame.setAttribute("allow", "clipboard-write");
     root.appendChild(frame);
   }
   function open() {
-    prefetch();
-    frame.hidden = false;
     button.setAttribute("aria-expanded", "true");
     button.setAttribute("aria-label", "Close chat");
+    availability().then(function (ok) {
+      if (button.getAttribute("aria-expanded") !== "true") return;
+      if (ok) show(); else unavailable();
+    });
+  }
+  function unavailable() {
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.setAttribute("role", "status");
+      notice.textContent = "This chat is not available on this site.";
+      root.appendChild(notice);
+    }
+    notice.hidden = false;
+  }
+  function show() {
+    prefetch();
+    frame.hidden = false;
     frame.focus();
-    try {
-      frame.contentWindow.postMessage("chatdeck:focus", origin);
-    } catch (e) {}
+    if (ready) focusChat();
   }
   function close() {
-    if (!frame || frame.hidden) return;
-    frame.hidden = true;
+    if (button.getAttribute("aria-expanded") !== "true") return;
+    if (frame) frame.hidden = true;
+    if (notice) notice.hidden = true;
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-label", "Open chat");
     button.focus();
   }
   button.addEventListener("click", function () {
-    if (frame && !frame.hidden) close(); else open();
+    if (button.getAttribute("aria-expanded") === "true") close(); else open();
   });
-  button.addEventListener("pointerenter", prefetch);
-  button.addEventListener("focus", prefetch);
+  function warm() {
+    availability().then(function (ok) { if (ok) prefetch(); });
+  }
+  button.addEventListener("pointerenter", warm);
+  button.addEventListener("focus", warm);
   window.addEventListener("message", function (event) {
-    if (event.origin === origin && event.data === "chatdeck:close") close();
+    if (event.origin !== origin || !frame || event.source !== frame.contentWindow) return;
+    if (event.data === "chatdeck:close") close();
+    var started = /^chatdeck:session:([A-Za-z0-9_-]{22,128})$/.exec(event.data);
+    if (started) keepToken(started[1]);
+    if (event.data === "chatdeck:ready") {
+      ready = true;
+      if (!frame.hidden) focusChat();
+    }
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") close();

@@ -66,8 +66,8 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if super::visitor::has_session(&id.get_value()) {
-            token.set_value(Some(super::visitor::session_token(&id.get_value(), false)));
+        if let Some(given) = super::visitor::given_session() {
+            token.set_value(Some(given));
             reload();
         }
         let poll = move || {
@@ -77,12 +77,20 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
             let Some(session) = token.get_value() else {
                 return;
             };
-            let last = entries.with_untracked(|e| e.last().and_then(|(id, _)| id.clone()));
+            // Until the server has stored the newest message (an answer being written), there
+            // is no id to ask after: the reload at its end brings everything.
+            let last = match entries.with_untracked(|e| e.last().map(|(id, _)| id.clone())) {
+                Some(None) => return,
+                Some(Some(id)) => Some(id),
+                None => None,
+            };
             leptos::task::spawn_local(async move {
                 if let Ok(news) =
                     super::visitor::thread(&id.get_value(), &session, last.as_deref()).await
                 {
-                    if !news.is_empty() && !busy.get_untracked() {
+                    let unchanged =
+                        entries.with_untracked(|e| e.last().and_then(|(id, _)| id.clone()) == last);
+                    if !news.is_empty() && !busy.get_untracked() && unchanged {
                         entries.update(|e| {
                             e.extend(
                                 news.iter()
@@ -103,20 +111,26 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
         });
     });
 
-    // The loader asks for focus when it shows the frame: the visitor types at once.
+    // The loader asks for focus when it shows the frame, or when this island says it is
+    // ready if the frame was shown before: the visitor types at once.
     #[cfg(feature = "hydrate")]
     {
-        let listener = window_event_listener(leptos::ev::message, |ev| {
+        let focus_message = || {
+            use wasm_bindgen::JsCast;
+            if let Some(input) = document()
+                .get_element_by_id(super::composer::MESSAGE_ID)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                input.focus().ok();
+            }
+        };
+        let listener = window_event_listener(leptos::ev::message, move |ev| {
             if ev.data().as_string().as_deref() == Some("chatdeck:focus") {
-                if let Some(input) = document().get_element_by_id(super::composer::MESSAGE_ID) {
-                    use wasm_bindgen::JsCast;
-                    if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
-                        input.focus().ok();
-                    }
-                }
+                focus_message();
             }
         });
         on_cleanup(move || listener.remove());
+        Effect::new(move |_| super::visitor::tell_parent("chatdeck:ready"));
     }
 
     let on_send = Callback::new(move |text: String| {
@@ -133,7 +147,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
         {
             let session = token
                 .get_value()
-                .unwrap_or_else(|| super::visitor::session_token(&id.get_value(), false));
+                .unwrap_or_else(super::visitor::new_session);
             token.set_value(Some(session.clone()));
             leptos::task::spawn_local(async move {
                 let answered = super::visitor::say(&id.get_value(), &session, &text, |delta| {
@@ -163,18 +177,18 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
 
     let new_conversation = move |_| {
         #[cfg(feature = "hydrate")]
-        token.set_value(Some(super::visitor::session_token(&id.get_value(), true)));
+        token.set_value(Some(super::visitor::new_session()));
         entries.set(Vec::new());
         trouble.set(None);
     };
     let close = move |_| {
         #[cfg(feature = "hydrate")]
-        super::visitor::ask_to_close();
+        super::visitor::tell_parent("chatdeck:close");
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             #[cfg(feature = "hydrate")]
-            super::visitor::ask_to_close();
+            super::visitor::tell_parent("chatdeck:close");
         }
     };
 

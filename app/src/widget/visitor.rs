@@ -151,51 +151,34 @@ mod browser {
         }
     }
 
-    const TOKEN_KEY: &str = "chatdeck-session:";
+    /// The session token the loader gave this frame (`#session=…`, kept in the embedding
+    /// site's storage for the tab), if any.
+    pub fn given_session() -> Option<String> {
+        let hash = web_sys::window()?.location().hash().ok()?;
+        let token = hash.strip_prefix("#session=")?.to_owned();
+        okchat::public::check_session_token(&token)
+            .is_ok()
+            .then_some(token)
+    }
 
-    /// This tab's session token for the bot, made (128 random bits) and kept on first use.
-    pub fn session_token(chatbot_id: &str, fresh: bool) -> String {
-        let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
-        let key = format!("{TOKEN_KEY}{chatbot_id}");
-        if !fresh {
-            if let Some(token) = storage
-                .as_ref()
-                .and_then(|s| s.get_item(&key).ok().flatten())
-            {
-                if okchat::public::check_session_token(&token).is_ok() {
-                    return token;
-                }
-            }
-        }
+    /// A new session token (128 random bits), which the loader keeps for the tab.
+    pub fn new_session() -> String {
         let mut bits = [0u8; 16];
         let token = web_sys::window()
             .and_then(|w| w.crypto().ok())
             .and_then(|c| c.get_random_values_with_u8_array(&mut bits).ok())
             .map(|_| bits.iter().map(|b| format!("{b:02x}")).collect::<String>())
             .unwrap_or_else(|| format!("{:032x}", (js_sys::Math::random() * 1e18) as u128));
-        if let Some(storage) = storage {
-            // A tab that refuses storage keeps the conversation until the page reloads.
-            storage.set_item(&key, &token).ok();
-        }
+        tell_parent(&format!("chatdeck:session:{token}"));
         token
     }
 
-    /// Whether this tab already has a conversation with the bot.
-    pub fn has_session(chatbot_id: &str) -> bool {
-        web_sys::window()
-            .and_then(|w| w.session_storage().ok().flatten())
-            .and_then(|s| {
-                s.get_item(&format!("{TOKEN_KEY}{chatbot_id}"))
-                    .ok()
-                    .flatten()
-            })
-            .is_some()
-    }
-
-    /// Tells the page embedding the widget to close it (the loader listens).
-    pub fn ask_to_close() {
+    /// Tells the loader on the embedding page `message` (`chatdeck:ready`: the panel can take
+    /// the focus; `chatdeck:close`: the visitor closed it). The loader checks that it comes from
+    /// its own frame; the message says nothing a page could misuse.
+    pub fn tell_parent(message: &str) {
         if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
-            parent.post_message(&"chatdeck:close".into(), "*").ok();
+            parent.post_message(&message.into(), "*").ok();
         }
     }
 }

@@ -1,0 +1,133 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { createChatbot, pageErrors, signIn } from "../support/console";
+import { waitUntilReady } from "../support/knowledge";
+import { startHostPage } from "./host-page";
+
+const chatdeck = process.env.CHATDECK_BASE_URL ?? "http://127.0.0.1:3000";
+const headers = () => ({ "x-api-key": process.env.CHATDECK_E2E_API_KEY ?? "" });
+const stamp = () => Date.now().toString(36);
+
+let host: Awaited<ReturnType<typeof startHostPage>>;
+test.beforeAll(async () => {
+  host = await startHostPage(chatdeck);
+});
+test.afterAll(async () => {
+  await host.close();
+});
+
+/** A public bot whose widget may run on `origins`, knowing one fact to answer with. */
+async function publicBot(request: APIRequestContext, origins: string[]) {
+  const bot = await createChatbot(request, {
+    name: `Kettles ${stamp()}`,
+    is_public: true,
+    settings: { greeting: "Hi! Ask me about kettles." },
+  });
+  const widget = await request.patch(`/api/external/chatbot/${bot.id}/chat-widget`, {
+    headers: headers(),
+    data: { allowedOrigins: origins, primaryColor: "#0F766E" },
+  });
+  expect(widget.status()).toBe(200);
+  const text = await request.post(`/api/external/chatbot/${bot.id}/knowledge-base/text`, {
+    headers: headers(),
+    data: { title: "Descaling", text: "Descale the kettle every month with white vinegar and rinse it twice." },
+  });
+  expect(text.status()).toBeLessThan(300);
+  await waitUntilReady(request, bot.id);
+  return bot;
+}
+
+async function openWidget(page: Page) {
+  const launcher = page.getByRole("button", { name: "Open chat" });
+  await expect(launcher).toBeVisible();
+  await launcher.click();
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await expect(frame.getByTestId("live-widget")).toHaveAttribute("data-ready", "true");
+  return frame;
+}
+
+test("a visitor chats through the embed tag on another site, and a person takes over from the inbox", async ({
+  page,
+  request,
+  browser,
+}) => {
+  const siteOrigin = `http://localhost:${host.port}`;
+  const bot = await publicBot(request, [siteOrigin]);
+  const errors = pageErrors(page);
+  await page.goto(`${siteOrigin}/?bot=${bot.id}&attrs=${encodeURIComponent('data-header="Kettle help" data-primary-color="#0F766E"')}`);
+
+  // The launcher sits fixed in the corner despite the page's `* { all: unset }`, in the tag's colour.
+  const launcher = page.getByRole("button", { name: "Open chat" });
+  await expect(launcher).toBeVisible();
+  const box = (await launcher.boundingBox())!;
+  const viewport = page.viewportSize()!;
+  expect(viewport.width - (box.x + box.width)).toBeLessThan(40);
+  expect(viewport.height - (box.y + box.height)).toBeLessThan(40);
+  await expect(launcher).toHaveCSS("background-color", "rgb(15, 118, 110)");
+
+  const frame = await openWidget(page);
+  await expect(frame.getByRole("heading", { name: "Kettle help" })).toBeVisible();
+  await expect(frame.getByTestId("widget-greeting")).toHaveText("Hi! Ask me about kettles.");
+  await expect(frame.getByLabel("Message")).toBeFocused();
+
+  await frame.getByLabel("Message").fill("How often should I descale the kettle?");
+  await frame.getByRole("button", { name: "Send" }).click();
+  const answer = frame.locator('[data-testid="widget-message"][data-author="bot"]').last();
+  await expect(answer).toContainText("vinegar", { timeout: 20_000 });
+
+  // The owner sees it in the inbox, takes it over and replies; the reply reaches the widget.
+  const conversations = await (
+    await request.get(`/api/external/chatbot/${bot.id}/conversations`, { headers: headers() })
+  ).json();
+  expect(conversations.data).toHaveLength(1);
+  const session = conversations.data[0];
+  expect(session.platform).toBe("web");
+  const owner = await (await browser.newContext({ baseURL: chatdeck })).newPage();
+  await signIn(owner, `/chatbots/${bot.id}/conversations?c=${session.id}`);
+  await expect(owner.getByTestId("inbox")).toHaveAttribute("data-ready", "true");
+  const thread = owner.getByTestId("thread");
+  await expect(thread).toContainText("How often should I descale the kettle?");
+  await thread.getByTestId("takeover").click();
+  await expect(thread.getByTestId("human-badge")).toBeVisible();
+  await thread.getByLabel("Reply").fill("Hello, this is Sam from the shop.");
+  await thread.getByRole("button", { name: "Send reply" }).click();
+  await expect(frame.locator('[data-testid="widget-message"][data-author="person"]')).toContainText(
+    "this is Sam from the shop",
+    { timeout: 5_000 },
+  );
+
+  // While the person has it, the visitor's message reaches them and no bot answers.
+  await frame.getByLabel("Message").fill("Thanks Sam!");
+  await frame.getByRole("button", { name: "Send" }).click();
+  await expect(thread.locator('[data-testid="thread-message"][data-writer="visitor"]').last()).toContainText(
+    "Thanks Sam!",
+    { timeout: 15_000 },
+  );
+  await thread.getByTestId("takeover").click();
+  await expect(thread.getByTestId("human-badge")).toHaveCount(0);
+
+  // The conversation stays with the tab across a reload of the site.
+  await page.reload();
+  const again = await openWidget(page);
+  await expect(again.locator('[data-testid="widget-message"]')).toHaveCount(4);
+
+  // Escape closes the panel and gives the focus back to the launcher.
+  await again.getByLabel("Message").press("Escape");
+  await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
+  await expect(page.getByRole("button", { name: "Open chat" })).toBeFocused();
+  expect(errors).toEqual([]);
+});
+
+test("on a site the bot does not allow, the widget says it is unavailable and sends nothing", async ({
+  page,
+  request,
+}) => {
+  const bot = await publicBot(request, ["https://only-this-shop.example"]);
+  await page.goto(`http://127.0.0.1:${host.port}/?bot=${bot.id}`);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  await expect(page.getByRole("status")).toHaveText("This chat is not available on this site.");
+  await expect(page.locator('iframe[title="Chat"]')).toHaveCount(0);
+  const conversations = await (
+    await request.get(`/api/external/chatbot/${bot.id}/conversations`, { headers: headers() })
+  ).json();
+  expect(conversations.data).toHaveLength(0);
+});
