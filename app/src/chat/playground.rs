@@ -15,7 +15,7 @@ use crate::knowledge::tester::ResultCard;
 use crate::ui::frame::PreloadIsland;
 use crate::ui::page_error::PageError;
 use crate::widget::composer::Composer;
-use crate::widget::look::{fill, usable};
+use crate::widget::look::paints;
 use crate::widget::transcript::Transcript;
 use crate::widget::{Author, Message, WidgetLook};
 
@@ -171,14 +171,7 @@ fn PlaygroundChat(
     // Each conversation's number: a stream still running for an earlier one is dropped.
     let conversation = RwSignal::new(0_u32);
     let session = StoredValue::new(None::<String>);
-    let primary = Memo::new({
-        let color = usable(&look.primary_color, okchat::defaults::PRIMARY_COLOR);
-        move |_| fill(&color)
-    });
-    let secondary = Memo::new({
-        let color = usable(&look.secondary_color, okchat::defaults::SECONDARY_COLOR);
-        move |_| fill(&color)
-    });
+    let (primary, secondary) = paints(&look);
     let messages = Signal::derive(move || {
         turns
             .read()

@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 
 use super::composer::Composer;
-use super::look::{fill, initial, usable, WidgetLook};
+use super::look::{initial, paints, WidgetLook};
 use super::transcript::{Author, Message, Transcript};
 
 /// How often the widget looks for a person's replies.
@@ -26,14 +26,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<String>);
     let token = StoredValue::new(None::<String>);
-    let primary = Memo::new({
-        let color = usable(&look.primary_color, okchat::defaults::PRIMARY_COLOR);
-        move |_| fill(&color)
-    });
-    let secondary = Memo::new({
-        let color = usable(&look.secondary_color, okchat::defaults::SECONDARY_COLOR);
-        move |_| fill(&color)
-    });
+    let (primary, secondary) = paints(&look);
     let messages = Signal::derive(move || {
         entries
             .read()
@@ -175,13 +168,13 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
         }
     });
 
-    let new_conversation = move |_| {
+    let new_conversation = move |()| {
         #[cfg(feature = "hydrate")]
         token.set_value(Some(super::visitor::new_session()));
         entries.set(Vec::new());
         trouble.set(None);
     };
-    let close = move |_| {
+    let close = move |()| {
         #[cfg(feature = "hydrate")]
         super::visitor::tell_parent("chatdeck:close");
     };
@@ -221,7 +214,6 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
             />
         })
     };
-    let header_button = "rounded-full p-1.5 hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-offset-2";
     view! {
         <section
             class="flex h-full flex-col overflow-hidden bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100"
@@ -236,44 +228,18 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
                     <h1 class="truncate font-semibold">{look.header.clone()}</h1>
                     <p class="truncate text-xs opacity-90">{look.slogan.clone()}</p>
                 </div>
-                <button
-                    type="button"
-                    class=header_button
-                    on:click=new_conversation
-                    aria-label="New conversation"
-                    title="New conversation"
-                    data-testid="widget-new-conversation"
-                >
-                    <svg
-                        viewBox="0 0 24 24"
-                        class="h-5 w-5"
-                        fill="none"
-                        stroke="currentColor"
-                        stroke-width="2"
-                        aria-hidden="true"
-                    >
-                        <path d="M12 5v14M5 12h14"></path>
-                    </svg>
-                </button>
-                <button
-                    type="button"
-                    class=header_button
-                    on:click=close
-                    aria-label="Close chat"
-                    title="Close"
-                    data-testid="widget-close"
-                >
-                    <svg
-                        viewBox="0 0 24 24"
-                        class="h-5 w-5"
-                        fill="none"
-                        stroke="currentColor"
-                        stroke-width="2"
-                        aria-hidden="true"
-                    >
-                        <path d="M6 6l12 12M18 6L6 18"></path>
-                    </svg>
-                </button>
+                <HeaderButton
+                    label="New conversation"
+                    testid="widget-new-conversation"
+                    icon="M12 5v14M5 12h14"
+                    on_click=Callback::new(new_conversation)
+                />
+                <HeaderButton
+                    label="Close chat"
+                    testid="widget-close"
+                    icon="M6 6l12 12M18 6L6 18"
+                    on_click=Callback::new(close)
+                />
             </header>
             <div
                 node_ref=scroller
@@ -297,5 +263,37 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
             </Show>
             <Composer on_send button_fill=primary busy=busy />
         </section>
+    }
+}
+
+/// A round icon button in the panel's header.
+#[component]
+fn HeaderButton(
+    label: &'static str,
+    testid: &'static str,
+    /// The icon's SVG path, drawn as a stroke.
+    icon: &'static str,
+    on_click: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="rounded-full p-1.5 hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-offset-2"
+            on:click=move |_| on_click.run(())
+            aria-label=label
+            title=label
+            data-testid=testid
+        >
+            <svg
+                viewBox="0 0 24 24"
+                class="h-5 w-5"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="2"
+                aria-hidden="true"
+            >
+                <path d=icon></path>
+            </svg>
+        </button>
     }
 }

@@ -1,5 +1,6 @@
 //! What the widget looks like: the branding it is drawn from, and the colours it paints with.
 
+use leptos::prelude::Memo;
 use okchat::contrast;
 use okchat::HexColor;
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,19 @@ fn text_on(color: &str) -> &'static str {
 /// The inline style painting an element in `color` with the text colour that reads on it.
 pub fn fill(color: &str) -> String {
     format!("background-color: {color}; color: {}", text_on(color))
+}
+
+/// The styles of a fixed look's two colours (primary: header and buttons; secondary: the
+/// visitor's bubbles), for the widgets whose look does not change while they are shown.
+pub fn paints(look: &WidgetLook) -> (Memo<String>, Memo<String>) {
+    let paint = |color: &str, fallback: &str| {
+        let style = fill(&usable(color, fallback));
+        Memo::new(move |_| style.clone())
+    };
+    (
+        paint(&look.primary_color, okchat::defaults::PRIMARY_COLOR),
+        paint(&look.secondary_color, okchat::defaults::SECONDARY_COLOR),
+    )
 }
 
 /// The first letter of the name, shown when there is no logo.

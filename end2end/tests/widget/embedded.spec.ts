@@ -41,7 +41,8 @@ async function openWidget(page: Page) {
   await expect(launcher).toBeVisible();
   await launcher.click();
   const frame = page.frameLocator('iframe[title="Chat"]');
-  await expect(frame.getByTestId("live-widget")).toHaveAttribute("data-ready", "true");
+  // The panel hydrates once its lazy island chunks have loaded.
+  await expect(frame.getByTestId("live-widget")).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
   return frame;
 }
 
