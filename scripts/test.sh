@@ -29,6 +29,7 @@ check() {
     local name=$1
     shift
     echo "==> $name"
+    local step_started=$SECONDS
     if "$@" >"$logs/check.log" 2>&1; then
         passed=$((passed + 1))
     else
@@ -36,16 +37,25 @@ check() {
         failures+=("$name")
         tail -n 60 "$logs/check.log"
     fi
+    echo "    ($((SECONDS - step_started)) s)"
 }
 
-# A test run counts its tests, read from cargo's `test result:` lines.
+# A test run counts its tests, read from cargo's `test result:` lines. It may take at most
+# CHATDECK_TEST_STEP_SECS (compiling included): a test that hangs fails its step, named by
+# libtest's "has been running for over 60 seconds" line, instead of running out CI's clock.
 tests() {
     local name=$1
     shift
     echo "==> $name"
     local log="$logs/tests.log"
-    "$@" 2>&1 | tee "$log" | grep -E '^(test result|error(\[|:)|failures:|---- )' || true
+    local step_started=$SECONDS
+    timeout --kill-after=15 "${CHATDECK_TEST_STEP_SECS:-1500}" "$@" 2>&1 | tee "$log" |
+        grep -E '^(test result|error(\[|:)|failures:|---- )|has been running for over' || true
     local status=${PIPESTATUS[0]}
+    echo "    ($((SECONDS - step_started)) s)"
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        echo "    timed out after ${CHATDECK_TEST_STEP_SECS:-1500} s"
+    fi
     local p f
     p=$(grep -oE 'test result: [A-Za-z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
     f=$(grep -oE '[0-9]+ failed' "$log" | grep -v '^0 ' | awk '{s+=$1} END {print s+0}')
@@ -84,8 +94,10 @@ if [ "$(free_gib)" -lt "${CHATDECK_TEST_MIN_FREE_GIB:-40}" ]; then
 fi
 
 echo "==> browser tests (Playwright, Debian Chromium)"
-bash scripts/e2e.sh 2>&1 | tee "$logs/e2e.log"
+step_started=$SECONDS
+timeout --kill-after=15 "${CHATDECK_E2E_STEP_SECS:-2100}" bash scripts/e2e.sh 2>&1 | tee "$logs/e2e.log"
 e2e_status=${PIPESTATUS[0]}
+echo "    ($((SECONDS - step_started)) s)"
 e2e_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/e2e.log" | tail -n 1)
 e2e_passed=$(echo "${e2e_line:-0 passed, 0 failed}" | awk '{print $1}')
 e2e_failed=$(echo "${e2e_line:-0 passed, 0 failed}" | awk '{print $3}')

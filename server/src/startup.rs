@@ -184,12 +184,19 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
             app::conversations::export::download(console.clone(), path, query, headers)
         }
     };
+    let try_page = {
+        let console = console.clone();
+        move |path, headers| app::embed::try_page::page(console.clone(), path, headers)
+    };
     let context = move || provide_context(console.clone());
     let uploads = Router::new()
         .fallback_service(ServeDir::new(state.config.uploads_dir()))
+        // An uploaded file is shown, never run: no script, even opened as a page of its own.
         .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+            ),
         ))
         // Upload names are fresh UUIDs: a URL's content never changes.
         .layer(SetResponseHeaderLayer::overriding(
@@ -204,6 +211,7 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
         // A download the console streams from the backend: a route, as a server function
         // answering a link's navigation would be redirected back to the page.
         .route("/chatbots/{id}/conversations/export", get(export))
+        .route("/chatbots/{id}/embed/try", get(try_page))
         .route("/widget/{id}", get(crate::widget::page::page))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
@@ -216,6 +224,14 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::security::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::security::headers,
         ))
         .layer(axum::middleware::from_fn(
             http::request_id::attach_request_id,

@@ -284,7 +284,7 @@ fn PlaygroundChat(
                 })}
             <div
                 node_ref=scroller
-                class="h-[28rem] overflow-y-auto bg-slate-50 px-4 py-4 text-sm text-slate-900 sm:h-[34rem]"
+                class="h-[28rem] overflow-y-auto bg-slate-50 px-4 py-4 text-sm text-slate-900 sm:h-[34rem] dark:bg-slate-950 dark:text-slate-100"
             >
                 <Transcript
                     greeting=Signal::stored(greeting)

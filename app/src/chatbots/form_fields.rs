@@ -102,6 +102,7 @@ pub fn DraftFields(
             {input("logo")}
             <div class=PAIR>{input("primary_color")} {input("secondary_color")}</div>
             {input("language")}
+            {input("allowed_origins")}
         </fieldset>
         <VoiceSection draft errors />
     }

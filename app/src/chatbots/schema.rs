@@ -25,7 +25,8 @@ pub type Values = BTreeMap<String, String>;
 pub enum Saves {
     /// Create / Update Chatbot.
     Chatbot,
-    /// Chat Widget (the widget language; the branding travels in `settings.snippet`).
+    /// Chat Widget (the widget language and allowed sites; the branding travels in
+    /// `settings.snippet`).
     ChatWidget,
     /// Voice Agent.
     VoiceAgent,
@@ -48,7 +49,7 @@ impl Saves {
     pub fn title(self) -> &'static str {
         match self {
             Saves::Chatbot => "the chatbot's settings",
-            Saves::ChatWidget => "the widget language",
+            Saves::ChatWidget => "the widget language and allowed sites",
             Saves::VoiceAgent => "the voice agent",
         }
     }
@@ -264,8 +265,20 @@ const fn text(
     }
 }
 
+/// Room for the API's most sites, each a long origin.
+const ALLOWED_SITES_TEXT_MAX: usize = okchat::validate::ALLOWED_ORIGINS_MAX * 100;
+
+/// The sites typed one per line (or separated by spaces or commas), as origins: a pasted
+/// `https://shop.example/` loses its trailing slash, which no origin has.
+fn site_list(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|site| !site.is_empty())
+        .map(|site| site.strip_suffix('/').unwrap_or(site).to_owned())
+        .collect()
+}
+
 /// How many fields the form has.
-pub const FIELD_COUNT: usize = 39;
+pub const FIELD_COUNT: usize = 40;
 
 /// Every field, in the order of the form. Voice ranges are the API's (`okchat::validate`),
 /// their defaults okchat's dashboard defaults.
@@ -502,6 +515,33 @@ pub static FIELDS: [FieldSpec; FIELD_COUNT] = [
             Ok(())
         },
         ..text("language", Saves::ChatWidget, "language", "Widget language")
+    },
+    FieldSpec {
+        hint: "The sites that may show this widget, one per line (https://shop.example, \
+               http://localhost:8080). Empty: any site.",
+        placeholder: "https://www.example.com",
+        kind: Kind::Long {
+            rows: 3,
+            max: ALLOWED_SITES_TEXT_MAX,
+        },
+        read: |c| {
+            Stored::Text(
+                c.chat_widget_config
+                    .as_ref()
+                    .map(|w| w.allowed_origins.join("\n"))
+                    .unwrap_or_default(),
+            )
+        },
+        write: |b, v| {
+            b.chat_widget.allowed_origins = Some(site_list(v));
+            Ok(())
+        },
+        ..text(
+            "allowed_origins",
+            Saves::ChatWidget,
+            "allowedOrigins",
+            "Allowed sites",
+        )
     },
     FieldSpec {
         read: |c| Stored::Text(voice(c).agent_id.unwrap_or_default()),
@@ -894,12 +934,16 @@ pub fn index(key: &str) -> usize {
         .unwrap_or_else(|| panic!("no chatbot field {key:?}"))
 }
 
-/// The field whose error `path` names in the answer of `saves`.
-fn key_of(saves: Saves, path: &str) -> Option<&'static str> {
-    FIELDS
-        .iter()
-        .find(|f| f.saves == saves && f.path == path)
-        .map(|f| f.key)
+/// The field whose error `path` names in the answer of `saves`, and the error's place in
+/// it when the path is one entry of a list field (`allowedOrigins.2` is the third site).
+fn key_of(saves: Saves, path: &str) -> Option<(&'static str, Option<usize>)> {
+    FIELDS.iter().filter(|f| f.saves == saves).find_map(|f| {
+        if f.path == path {
+            return Some((f.key, None));
+        }
+        let entry = path.strip_prefix(f.path)?.strip_prefix('.')?.parse().ok()?;
+        Some((f.key, Some(entry)))
+    })
 }
 
 /// What a new chatbot's form starts with: the API's own defaults.
@@ -940,7 +984,11 @@ pub fn bodies(values: &Values, keep: impl Fn(&FieldSpec) -> bool) -> (Bodies, Fi
 /// no field has stays as it is, so nothing the API says is lost.
 pub fn add_api_errors(errors: &mut FieldErrors, saves: Saves, api: BTreeMap<String, String>) {
     for (path, reason) in api {
-        let key = key_of(saves, &path).map_or(path, str::to_owned);
+        let (key, reason) = match key_of(saves, &path) {
+            Some((key, None)) => (key.to_owned(), reason),
+            Some((key, Some(entry))) => (key.to_owned(), format!("Site {}: {reason}", entry + 1)),
+            None => (path, reason),
+        };
         errors.entry(key).or_insert(reason);
     }
 }
@@ -1132,6 +1180,9 @@ mod tests {
                 _ if field.key.contains("image_url") => "https://example.com/a.png".into(),
                 _ if field.key == "slug" => "support-bot".into(),
                 _ if field.key == "logo" => "https://example.com/logo.png".into(),
+                _ if field.key == "allowed_origins" => {
+                    "https://shop.example\nhttp://localhost:8080".into()
+                }
                 _ => format!("value {i}"),
             };
             values.insert(field.key.to_owned(), value);
@@ -1148,6 +1199,7 @@ mod tests {
             .chat_widget_config
             .get_or_insert_with(Default::default);
         widget.language = bodies.chat_widget.language.clone().unwrap();
+        widget.allowed_origins = bodies.chat_widget.allowed_origins.clone().unwrap();
         assert_eq!(values_of(&chatbot), values);
     }
 
@@ -1160,6 +1212,36 @@ mod tests {
             }
             (t, p) => *t = p.clone(),
         }
+    }
+
+    #[test]
+    fn allowed_sites_are_read_one_per_line_and_a_bad_one_is_named_by_its_place() {
+        let mut values = initial_values();
+        values.insert("name".into(), "Bot".into());
+        values.insert(
+            "allowed_origins".into(),
+            "https://shop.example/\n\n  http://localhost:8080, https://b.example".into(),
+        );
+        assert_eq!(errors(&values, false), FieldErrors::new());
+        let (bodies, _) = bodies(&values, |f| f.key == "allowed_origins");
+        assert_eq!(
+            bodies.chat_widget.allowed_origins.unwrap(),
+            [
+                "https://shop.example",
+                "http://localhost:8080",
+                "https://b.example"
+            ]
+        );
+
+        values.insert(
+            "allowed_origins".into(),
+            "https://shop.example\nshop.example/path".into(),
+        );
+        let found = errors(&values, false);
+        let reason = found
+            .get("allowed_origins")
+            .expect("the field has the error");
+        assert!(reason.starts_with("Site 2: "), "{reason}");
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! The Embed tab: the `<script>` tag that puts a chatbot's widget on a site, with okchat's
-//! `data-*` attributes filled from the saved branding, and a copy button.
+//! `data-*` attributes filled from the saved branding, a copy button, whether visitors can
+//! chat now, and a test page that runs the tag (`try_page`).
+
+#[cfg(feature = "ssr")]
+pub mod try_page;
 
 use leptos::prelude::*;
 use leptos_router::components::Route;
@@ -37,6 +41,11 @@ pub fn embed_snippet(script_url: &str, chatbot_id: &str, values: &Values) -> Str
     out
 }
 
+/// The console's test page that runs a chatbot's embed code (`try_page`).
+pub fn try_href(chatbot_id: &str) -> String {
+    format!("/chatbots/{chatbot_id}/embed/try")
+}
+
 #[component]
 fn EmbedTab() -> impl IntoView {
     let chatbot = use_chatbot();
@@ -49,10 +58,73 @@ fn EmbedTab() -> impl IntoView {
                     .ok()
                     .map(|page| {
                         let snippet = embed_snippet(&page.script_url, &page.id, &page.values);
-                        view! { <EmbedCard snippet /> }
+                        view! {
+                            <div class="space-y-4">
+                                <Availability is_public=page.is_public active=page.active />
+                                <EmbedCard snippet />
+                                <TryIt chatbot_id=page.id />
+                            </div>
+                        }
                     })
             })}
         </Suspense>
+    }
+}
+
+/// Whether visitors can chat through the tag right now, as a badge with the reason.
+#[component]
+fn Availability(is_public: bool, active: bool) -> impl IntoView {
+    let (badge, class, text) = match (is_public, active) {
+        (true, true) => (
+            "Live",
+            "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
+            "Visitors on your sites can chat with this chatbot.",
+        ),
+        (false, _) => (
+            "Private",
+            "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300",
+            "The widget shows \"not available\" until you make the chatbot public (Settings, Basics).",
+        ),
+        (true, false) => (
+            "Paused",
+            "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300",
+            "The widget shows \"not available\" until the chatbot is active again.",
+        ),
+    };
+    view! {
+        <p class="flex flex-wrap items-center gap-2 text-sm" data-testid="embed-availability">
+            <span class=format!(
+                "rounded-full px-2 py-0.5 text-xs font-semibold {class}",
+            )>{badge}</span>
+            <span class="text-slate-700 dark:text-slate-300">{text}</span>
+        </p>
+    }
+}
+
+/// The link to the test page that runs the tag.
+#[component]
+fn TryIt(chatbot_id: String) -> impl IntoView {
+    view! {
+        <section
+            class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+            aria-labelledby="try-title"
+        >
+            <h2 id="try-title" class="font-semibold">
+                "Try it"
+            </h2>
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                "A plain page served by chatdeck with only this code on it, as a page of your site would have. The widget's allowed sites always include chatdeck itself."
+            </p>
+            <a
+                href=try_href(&chatbot_id)
+                target="_blank"
+                rel="noopener"
+                class="mt-3 inline-block rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+                data-testid="embed-try"
+            >
+                "Open the test page"
+            </a>
+        </section>
     }
 }
 

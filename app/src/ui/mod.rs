@@ -1,6 +1,6 @@
 //! What every feature's pages share: labelled form controls, the submit helper, keeping what
 //! was typed before hydration, the page error, formatting, and the console's frame (header,
-//! theme, island preloading).
+//! theme, island preloading), and the pages' Content-Security-Policy.
 
 pub mod case;
 pub mod fields;
@@ -8,5 +8,6 @@ pub mod format;
 pub mod frame;
 pub mod keep_typed;
 pub mod page_error;
+pub mod security;
 pub mod submit;
 pub mod switch;

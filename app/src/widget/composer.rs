@@ -13,6 +13,12 @@ pub fn Composer(
     /// While true (an answer is on its way) sending waits, and what is typed stays.
     #[prop(optional, into)]
     busy: Signal<bool>,
+    /// The message box's label, its placeholder and the button's name, in the widget's
+    /// language.
+    #[prop(into, default = "Message".into())]
+    label: String,
+    #[prop(into, default = "Type your message…".into())] placeholder: String,
+    #[prop(into, default = "Send".into())] send_label: String,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let send = move |ev: leptos::ev::SubmitEvent| {
@@ -27,16 +33,19 @@ pub fn Composer(
         }
     };
     view! {
-        <form class="flex items-center gap-2 border-t border-slate-200 px-3 py-2" on:submit=send>
+        <form
+            class="flex items-center gap-2 border-t border-slate-200 px-3 py-2 dark:border-slate-700"
+            on:submit=send
+        >
             <label for=MESSAGE_ID class="sr-only">
-                "Message"
+                {label}
             </label>
             <input
                 id=MESSAGE_ID
                 type="text"
                 autocomplete="off"
-                placeholder="Type your message…"
-                class="min-w-0 flex-1 bg-transparent text-sm text-slate-900 placeholder:text-slate-500 focus:outline-none"
+                placeholder=placeholder
+                class="min-w-0 flex-1 bg-transparent text-sm text-slate-900 placeholder:text-slate-500 focus:outline-none dark:text-slate-100 dark:placeholder:text-slate-400"
                 bind:value=text
             />
             <button
@@ -45,7 +54,7 @@ pub fn Composer(
                 style=move || button_fill.get()
                 disabled=move || busy.get()
             >
-                "Send"
+                {send_label}
             </button>
         </form>
     }

@@ -1,17 +1,21 @@
 //! The widget a visitor chats in: the chatbot's page that `/widget.js` opens in a frame on the
 //! owner's site. The same transcript and composer as the console's preview and playground,
 //! now talking to the public routes from the browser: the greeting, answers streamed and then
-//! shown as the server's safe Markdown, a person's replies picked up every 2 seconds, a new
-//! conversation on demand, the conversation kept for the tab.
+//! shown as the server's safe Markdown, a person's replies picked up every 2 seconds, thumbs
+//! up or down on each answer, a new conversation on demand, the conversation kept for the tab.
 
 // The widget's state is used by its handlers, which talk to the network and run only in the
 // browser; the server renders the same island without them.
 #![cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
+use okchat::Feedback;
 
 use super::composer::Composer;
 use super::look::{initial, paints, WidgetLook};
+use super::strings::Strings;
 use super::transcript::{Author, Message, Transcript};
 
 /// How often the widget looks for a person's replies.
@@ -19,13 +23,16 @@ use super::transcript::{Author, Message, Transcript};
 const POLL_MS: u32 = 2_000;
 
 #[island(lazy)]
-pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
+pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> impl IntoView {
     let id = StoredValue::new(chatbot_id);
+    let words = StoredValue::new(strings);
     // (server id, message); an id is `None` until the server has stored the message.
     let entries = RwSignal::new(Vec::<(Option<String>, Message)>::new());
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<String>);
     let token = StoredValue::new(None::<String>);
+    // The visitor's rating of each answer, by message id.
+    let ratings = RwSignal::new(HashMap::<String, Feedback>::new());
     let (primary, secondary) = paints(&look);
     let messages = Signal::derive(move || {
         entries
@@ -44,6 +51,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match super::visitor::thread(&id.get_value(), &session, None).await {
                 Ok(stored) => {
+                    ratings.set(rated(&stored).collect());
                     entries.set(
                         stored
                             .iter()
@@ -52,7 +60,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
                             .collect(),
                     );
                 }
-                Err(problem) => trouble.set(Some(problem.sentence())),
+                Err(problem) => trouble.set(Some(words.with_value(|w| problem.sentence(w)))),
             }
         });
     };
@@ -84,6 +92,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
                     let unchanged =
                         entries.with_untracked(|e| e.last().and_then(|(id, _)| id.clone()) == last);
                     if !news.is_empty() && !busy.get_untracked() && unchanged {
+                        ratings.update(|r| r.extend(rated(&news)));
                         entries.update(|e| {
                             e.extend(
                                 news.iter()
@@ -161,10 +170,57 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
                                 e.pop();
                             }
                         });
-                        trouble.set(Some(problem.sentence()));
+                        trouble.set(Some(words.with_value(|w| problem.sentence(w))));
                     }
                 }
             });
+        }
+    });
+
+    // Shown at once; taken back with a word if the server did not keep it.
+    let on_rate = Callback::new(move |(message_id, feedback): (String, Option<Feedback>)| {
+        let before = ratings.with_untracked(|r| r.get(&message_id).copied());
+        ratings.update(|r| match feedback {
+            Some(feedback) => {
+                r.insert(message_id.clone(), feedback);
+            }
+            None => {
+                r.remove(&message_id);
+            }
+        });
+        #[cfg(feature = "hydrate")]
+        if let Some(session) = token.get_value() {
+            leptos::task::spawn_local(async move {
+                let kept =
+                    super::visitor::rate(&id.get_value(), &session, &message_id, feedback).await;
+                if let Err(problem) = kept {
+                    ratings.update(|r| match before {
+                        Some(before) => {
+                            r.insert(message_id, before);
+                        }
+                        None => {
+                            r.remove(&message_id);
+                        }
+                    });
+                    trouble.set(Some(words.with_value(|w| problem.sentence(w))));
+                }
+            });
+        }
+    });
+    // Under each stored answer of the bot, its rating.
+    let below = Callback::new(move |i: usize| {
+        let answer = entries.with_untracked(|e| match e.get(i) {
+            Some((Some(message_id), m)) if m.author == Author::Bot && !m.text.is_empty() => {
+                Some(message_id.clone())
+            }
+            _ => None,
+        });
+        match answer {
+            Some(message_id) => {
+                let words = words.get_value();
+                view! { <Rating message_id ratings on_rate words /> }.into_any()
+            }
+            None => ().into_any(),
         }
     });
 
@@ -172,6 +228,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         token.set_value(Some(super::visitor::new_session()));
         entries.set(Vec::new());
+        ratings.set(HashMap::new());
         trouble.set(None);
     };
     let close = move |()| {
@@ -217,7 +274,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
     view! {
         <section
             class="flex h-full flex-col overflow-hidden bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100"
-            aria-label=format!("Chat with {}", look.name)
+            aria-label=words.with_value(|w| w.chat_with(&look.name))
             data-testid="live-widget"
             data-ready=move || ready.get().to_string()
             on:keydown=on_key
@@ -229,13 +286,13 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
                     <p class="truncate text-xs opacity-90">{look.slogan.clone()}</p>
                 </div>
                 <HeaderButton
-                    label="New conversation"
+                    label=words.with_value(|w| w.new_conversation.clone())
                     testid="widget-new-conversation"
                     icon="M12 5v14M5 12h14"
                     on_click=Callback::new(new_conversation)
                 />
                 <HeaderButton
-                    label="Close chat"
+                    label=words.with_value(|w| w.close.clone())
                     testid="widget-close"
                     icon="M6 6l12 12M18 6L6 18"
                     on_click=Callback::new(close)
@@ -243,33 +300,108 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook) -> impl IntoView {
             </header>
             <div
                 node_ref=scroller
-                class="flex-1 overflow-y-auto bg-slate-50 px-4 py-4 text-sm text-slate-900"
+                class="flex-1 overflow-y-auto bg-slate-50 px-4 py-4 text-sm text-slate-900 dark:bg-slate-950 dark:text-slate-100"
             >
                 <Transcript
                     greeting=Signal::stored(look.greeting.clone())
                     messages
                     avatar=Signal::stored(look.avatar.clone())
                     visitor_fill=secondary
+                    below
+                    typing=words.with_value(|w| w.typing.clone())
                 />
             </div>
             <Show when=move || trouble.read().is_some()>
                 <p
                     role="alert"
-                    class="border-t border-amber-300 bg-amber-50 px-4 py-2 text-xs text-amber-900"
+                    class="border-t border-amber-300 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
                     data-testid="widget-trouble"
                 >
                     {move || trouble.get()}
                 </p>
             </Show>
-            <Composer on_send button_fill=primary busy=busy />
+            <Composer
+                on_send
+                button_fill=primary
+                busy=busy
+                label=words.with_value(|w| w.message.clone())
+                placeholder=words.with_value(|w| w.placeholder.clone())
+                send_label=words.with_value(|w| w.send.clone())
+            />
         </section>
+    }
+}
+
+/// The ratings among stored messages.
+#[cfg(feature = "hydrate")]
+fn rated(messages: &[okchat::PublicMessage]) -> impl Iterator<Item = (String, Feedback)> + '_ {
+    messages
+        .iter()
+        .filter_map(|m| Some((m.id.clone(), m.feedback?)))
+}
+
+/// A thumb, pointing up; the down thumb is the same turned over.
+const THUMB: &str = "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h3zm2 11h8.3a2 2 0 0 0 2-1.6l1.3-6.6A2 2 0 0 0 18.6 10H14l.8-4.2A2 2 0 0 0 12.9 3.5L9 10v11z";
+
+/// Thumbs up and down under an answer: pressing the chosen one again takes it back.
+#[component]
+fn Rating(
+    message_id: String,
+    ratings: RwSignal<HashMap<String, Feedback>>,
+    on_rate: Callback<(String, Option<Feedback>)>,
+    words: Strings,
+) -> impl IntoView {
+    let message_id = StoredValue::new(message_id);
+    let current = move || ratings.with(|r| message_id.with_value(|id| r.get(id).copied()));
+    let thumb = move |value: Feedback, label: String, turn: &'static str| {
+        let chosen = move || current() == Some(value);
+        view! {
+            <button
+                type="button"
+                class=move || {
+                    format!(
+                        "rounded-full p-1 hover:bg-slate-200 focus-visible:outline-2 focus-visible:outline-slate-500 dark:hover:bg-slate-700 {}",
+                        if chosen() {
+                            "text-slate-900 dark:text-white"
+                        } else {
+                            "text-slate-500 dark:text-slate-400"
+                        },
+                    )
+                }
+                aria-label=label.clone()
+                title=label
+                aria-pressed=move || chosen().to_string()
+                data-testid=format!("widget-rate-{}", value.as_str())
+                on:click=move |_| {
+                    let next = if chosen() { None } else { Some(value) };
+                    on_rate.run((message_id.get_value(), next));
+                }
+            >
+                <svg
+                    viewBox="0 0 24 24"
+                    class=format!("h-4 w-4 {turn}")
+                    fill=move || if chosen() { "currentColor" } else { "none" }
+                    stroke="currentColor"
+                    stroke-width="1.5"
+                    aria-hidden="true"
+                >
+                    <path d=THUMB></path>
+                </svg>
+            </button>
+        }
+    };
+    view! {
+        <div class="flex gap-1 pl-8" role="group" aria-label=words.rate>
+            {thumb(Feedback::Up, words.helpful, "")}
+            {thumb(Feedback::Down, words.not_helpful, "rotate-180")}
+        </div>
     }
 }
 
 /// A round icon button in the panel's header.
 #[component]
 fn HeaderButton(
-    label: &'static str,
+    label: String,
     testid: &'static str,
     /// The icon's SVG path, drawn as a stroke.
     icon: &'static str,
@@ -280,7 +412,7 @@ fn HeaderButton(
             type="button"
             class="rounded-full p-1.5 hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-offset-2"
             on:click=move |_| on_click.run(())
-            aria-label=label
+            aria-label=label.clone()
             title=label
             data-testid=testid
         >

@@ -9,6 +9,7 @@ pub mod look;
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod page;
+pub mod strings;
 pub mod transcript;
 pub mod visitor;
 
@@ -83,7 +84,7 @@ pub fn ChatWidget(
         >
             <Show when=move || open.get()>
                 <div
-                    class="flex w-80 max-w-full flex-col overflow-hidden rounded-2xl border border-slate-200 bg-white text-slate-900 shadow-xl"
+                    class="flex w-80 max-w-full flex-col overflow-hidden rounded-2xl border border-slate-200 bg-white text-slate-900 shadow-xl dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
                     role="group"
                     aria-label=label
                 >
@@ -102,8 +103,11 @@ pub fn ChatWidget(
                             </p>
                         </div>
                     </div>
-                    <div class="flex flex-col gap-2 bg-slate-50 px-4 py-4 text-sm">
-                        <p class="text-xs font-medium text-slate-600" data-testid="widget-name">
+                    <div class="flex flex-col gap-2 bg-slate-50 px-4 py-4 text-sm dark:bg-slate-950">
+                        <p
+                            class="text-xs font-medium text-slate-600 dark:text-slate-400"
+                            data-testid="widget-name"
+                        >
                             {move || look.read().name.clone()}
                         </p>
                         <Transcript

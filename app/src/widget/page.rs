@@ -8,14 +8,15 @@ use serde::{Deserialize, Serialize};
 
 use super::live::LiveWidget;
 use super::look::WidgetLook;
+use super::strings::Strings;
 
 /// What the page needs to draw the widget, resolved by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetBoot {
     pub chatbot_id: String,
     pub look: WidgetLook,
-    /// The page's `lang`: the bot's language, or the browser's own when it is `auto`.
-    pub language: Option<String>,
+    /// The widget's words, in the bot's language (for `auto`, the visitor's).
+    pub strings: Strings,
 }
 
 /// An embed tag's overrides of the saved branding (`data-header`, `data-primary-color`, …),
@@ -82,12 +83,17 @@ impl Overrides {
     }
 }
 
-/// The widget page's document.
-pub fn shell(options: LeptosOptions, boot: WidgetBoot) -> impl IntoView {
-    let lang = boot.language.clone().unwrap_or_else(|| "en".into());
+/// The widget page's document, which only `frame_ancestors` may frame.
+pub fn shell(options: LeptosOptions, boot: WidgetBoot, frame_ancestors: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ui::security::send_policy(&frame_ancestors);
+    #[cfg(not(feature = "ssr"))]
+    let _ = frame_ancestors;
+    let lang = boot.strings.tag.clone();
+    let dir = if boot.strings.rtl { "rtl" } else { "ltr" };
     view! {
         <!DOCTYPE html>
-        <html lang=lang class="h-full">
+        <html lang=lang dir=dir class="follow-system h-full">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -96,8 +102,8 @@ pub fn shell(options: LeptosOptions, boot: WidgetBoot) -> impl IntoView {
                 <title>{boot.look.header.clone()}</title>
                 <HydrationScripts options islands=true />
             </head>
-            <body class="h-full bg-white antialiased">
-                <LiveWidget chatbot_id=boot.chatbot_id look=boot.look />
+            <body class="h-full bg-white antialiased dark:bg-slate-900">
+                <LiveWidget chatbot_id=boot.chatbot_id look=boot.look strings=boot.strings />
             </body>
         </html>
     }

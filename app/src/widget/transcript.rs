@@ -35,12 +35,12 @@ impl Message {
     }
 }
 
-const ANSWER: &str = "max-w-[85%] rounded-2xl rounded-tl-sm bg-white px-3 py-2 shadow-sm";
+const ANSWER: &str = "max-w-[85%] rounded-2xl rounded-tl-sm bg-white px-3 py-2 text-slate-900 shadow-sm dark:bg-slate-800 dark:text-slate-100";
 
 /// How Markdown reads inside an answer bubble: compact paragraphs and lists, visible links.
 const MARKDOWN: &str = "min-w-0 break-words [&_p]:my-1 [&_ul]:my-1 [&_ul]:list-disc [&_ul]:pl-5 \
      [&_ol]:my-1 [&_ol]:list-decimal [&_ol]:pl-5 [&_a]:underline [&_code]:rounded \
-     [&_code]:bg-slate-100 [&_code]:px-1 [&_pre]:overflow-x-auto [&_h1]:font-semibold \
+     [&_code]:bg-slate-100 dark:[&_code]:bg-slate-700 [&_code]:px-1 [&_pre]:overflow-x-auto [&_h1]:font-semibold \
      [&_h2]:font-semibold [&_h3]:font-semibold [&_table]:text-xs [&_td]:border \
      [&_td]:px-1 [&_th]:border [&_th]:px-1";
 
@@ -56,7 +56,11 @@ pub fn Transcript(
     /// sources and figures); nothing by default.
     #[prop(optional)]
     below: Option<Callback<usize, AnyView>>,
+    /// What a screen reader hears while an answer is on its way.
+    #[prop(into, default = "Typing…".into())]
+    typing: String,
 ) -> impl IntoView {
+    let typing = StoredValue::new(typing);
     let bot_avatar = move || {
         let src = avatar.get();
         (!src.is_empty()).then(|| {
@@ -84,7 +88,7 @@ pub fn Transcript(
         } else if m.text.is_empty() {
             Either::Right(Either::Left(view! {
                 <p class=ANSWER data-testid="widget-typing">
-                    <span class="sr-only">"Typing…"</span>
+                    <span class="sr-only">{typing.get_value()}</span>
                     <span class="inline-flex gap-1" aria-hidden="true">
                         <span class="h-1.5 w-1.5 animate-bounce rounded-full bg-slate-400"></span>
                         <span class="h-1.5 w-1.5 animate-bounce rounded-full bg-slate-400 [animation-delay:150ms]"></span>

@@ -1,8 +1,9 @@
 //! The embedded widget's calls to the public routes, from the visitor's browser: the thread,
-//! a message with its answer streamed, and the session token kept per tab.
+//! a message with its answer streamed, a rating, and the session token kept per tab.
 
 use okchat::PublicMessage;
 
+use super::strings::Strings;
 use super::transcript::{Author, Message};
 
 /// Why a call failed, as the widget tells the visitor.
@@ -17,14 +18,11 @@ pub enum Trouble {
 }
 
 impl Trouble {
-    pub fn sentence(&self) -> String {
+    pub fn sentence(&self, strings: &Strings) -> String {
         match self {
-            Trouble::Wait(seconds) => format!(
-                "You are sending messages quickly: please try again in {seconds} second{}.",
-                if *seconds == 1 { "" } else { "s" }
-            ),
-            Trouble::Unavailable => "This chat is not available here right now.".into(),
-            Trouble::Failed => "The message could not be sent. Please try again.".into(),
+            Trouble::Wait(seconds) => strings.wait(*seconds),
+            Trouble::Unavailable => strings.unavailable.clone(),
+            Trouble::Failed => strings.failed.clone(),
         }
     }
 }
@@ -148,6 +146,31 @@ mod browser {
             Err(Trouble::Failed)
         } else {
             Ok(())
+        }
+    }
+
+    /// Rates the bot's answer `message_id` (`None` takes a rating back).
+    pub async fn rate(
+        chatbot_id: &str,
+        token: &str,
+        message_id: &str,
+        feedback: Option<okchat::Feedback>,
+    ) -> Result<(), Trouble> {
+        let body = serde_json::json!({"feedback": feedback.map(okchat::Feedback::as_str)});
+        let url = path(
+            chatbot_id,
+            &format!("/sessions/{token}/messages/{message_id}"),
+        );
+        let response = Request::patch(&url)
+            .json(&body)
+            .map_err(|_| Trouble::Failed)?
+            .send()
+            .await
+            .map_err(|_| Trouble::Failed)?;
+        if response.ok() {
+            Ok(())
+        } else {
+            Err(trouble(&response))
         }
     }
 

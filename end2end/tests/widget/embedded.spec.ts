@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { createChatbot, pageErrors, signIn } from "../support/console";
 import { waitUntilReady } from "../support/knowledge";
@@ -131,4 +132,81 @@ test("on a site the bot does not allow, the widget says it is unavailable and se
     await request.get(`/api/external/chatbot/${bot.id}/conversations`, { headers: headers() })
   ).json();
   expect(conversations.data).toHaveLength(0);
+});
+
+test("the widget is accessible, works by keyboard alone, takes ratings and follows the visitor's theme", async ({
+  page,
+  request,
+}) => {
+  const siteOrigin = `http://localhost:${host.port}`;
+  const bot = await publicBot(request, [siteOrigin]);
+  const errors = pageErrors(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto(`${siteOrigin}/?bot=${bot.id}`);
+
+  // Keyboard only: Tab reaches the launcher, Enter opens the panel with the message box focused.
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Open chat" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await expect(frame.getByTestId("live-widget")).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
+  await expect(frame.getByLabel("Message")).toBeFocused();
+  await page.keyboard.type("How often should I descale the kettle?");
+  await page.keyboard.press("Enter");
+  const answer = frame.locator('[data-testid="widget-message"][data-author="bot"]').last();
+  await expect(answer).toContainText("vinegar", { timeout: 20_000 });
+
+  // Dark, as the visitor's browser prefers.
+  await expect(frame.locator("body")).toHaveCSS("background-color", "rgb(15, 23, 42)");
+
+  // A thumb up, by keyboard: stored on the message, pressed in the page.
+  const helpful = answer.getByRole("button", { name: "Helpful", exact: true });
+  await expect(helpful).toHaveAttribute("aria-pressed", "false");
+  await helpful.focus();
+  await page.keyboard.press("Enter");
+  await expect(helpful).toHaveAttribute("aria-pressed", "true");
+  await expect
+    .poll(async () => {
+      const conversations = await (
+        await request.get(`/api/external/chatbot/${bot.id}/conversations`, { headers: headers() })
+      ).json();
+      const id = conversations.data[0]?.id;
+      if (!id) return null;
+      const messages = await (
+        await request.get(`/api/external/chatbot/${bot.id}/conversations/${id}/messages`, { headers: headers() })
+      ).json();
+      const rated = messages.data.filter((m: { metadata?: { feedback?: string } }) => m.metadata?.feedback);
+      return rated.map((m: { metadata: { feedback: string } }) => m.metadata.feedback);
+    })
+    .toEqual(["up"]);
+
+  // No serious or critical accessibility violation on the opened widget (the frame included).
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+
+  // Escape, still by keyboard, closes the panel and gives the focus back to the launcher.
+  await frame.getByLabel("Message").focus();
+  await page.keyboard.press("Escape");
+  await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
+  await expect(page.getByRole("button", { name: "Open chat" })).toBeFocused();
+  expect(errors).toEqual([]);
+});
+
+test("on a phone the widget opens as a full-screen sheet", async ({ browser, request }) => {
+  const siteOrigin = `http://localhost:${host.port}`;
+  const bot = await publicBot(request, [siteOrigin]);
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await phone.newPage();
+  await page.goto(`${siteOrigin}/?bot=${bot.id}`);
+  await page.getByRole("button", { name: "Open chat" }).tap();
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await expect(frame.getByTestId("live-widget")).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
+  const box = (await page.locator('iframe[title="Chat"]').boundingBox())!;
+  expect(box.x).toBe(0);
+  expect(box.y).toBe(0);
+  expect(box.width).toBe(390);
+  expect(box.height).toBe(844);
+  await expect(frame.getByRole("button", { name: "Close chat" })).toBeVisible();
+  await phone.close();
 });

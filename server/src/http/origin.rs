@@ -24,6 +24,20 @@ pub fn public_origin(configured: Option<&str>, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
+/// Whether a browser's `Origin` names this server: the public origin, or any scheme on the
+/// request's own `Host` (a TLS-terminating proxy that sets no `X-Forwarded-Proto` still
+/// leaves the host as the browser sent it). `null` and other sites are not this server.
+pub fn is_own_origin(configured: Option<&str>, headers: &HeaderMap, origin: &str) -> bool {
+    if origin == public_origin(configured, headers) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    matches!((host, authority), (Some(host), Some(authority)) if host.eq_ignore_ascii_case(authority))
+}
+
 /// A host name, IPv4 or bracketed IPv6 address with an optional port: nothing that could
 /// end the origin early (`/`, `?`, `#`, `@`) or break out of an HTML attribute.
 fn is_authority(host: &str) -> bool {
@@ -75,6 +89,27 @@ mod tests {
             let request = headers(&[("host", "h"), ("x-forwarded-proto", proto)]);
             assert_eq!(public_origin(None, &request), "http://h", "{proto}");
         }
+    }
+
+    #[test]
+    fn only_this_server_s_own_origin_is_its_own() {
+        let request = headers(&[("host", "chat.example.com")]);
+        for own in ["http://chat.example.com", "https://chat.example.com"] {
+            assert!(is_own_origin(None, &request, own), "{own}");
+        }
+        for other in [
+            "https://evil.example",
+            "null",
+            "https://chat.example.com.evil.example",
+            "chat.example.com",
+        ] {
+            assert!(!is_own_origin(None, &request, other), "{other}");
+        }
+        assert!(is_own_origin(
+            Some("https://public.example"),
+            &request,
+            "https://public.example"
+        ));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use app::widget::look::WidgetLook;
 use app::widget::page::{Overrides, WidgetBoot};
+use app::widget::strings;
 
 use super::service;
 use crate::chatbots::routes::chatbot_id;
@@ -33,44 +34,38 @@ pub async fn page(
         }
     };
     let frame_ancestors = frame_ancestors(&bot);
-    let boot = boot(&bot, &overrides);
+    let accept_language = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    let boot = boot(&bot, &overrides, accept_language);
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_async_with_context(
         || {},
-        move || app::widget::page::shell(options.clone(), boot.clone()),
+        move || app::widget::page::shell(options.clone(), boot.clone(), frame_ancestors.clone()),
     );
     let mut response = render(request).await;
     if response.status() != StatusCode::OK {
         return response;
     }
     let headers = response.headers_mut();
-    if let Ok(policy) = HeaderValue::from_str(&format!("frame-ancestors {frame_ancestors}")) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     // The allow-list may change at any time: a cached copy must not keep an old one.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
-/// The sites that may frame the widget: the allow-list, or any web page when it is empty.
+/// The sites that may frame the widget: the allow-list, or any web page when it is empty;
+/// chatdeck's own pages always (the console's "Try it" page).
 fn frame_ancestors(bot: &ChatbotRecord) -> String {
     if bot.allowed_origins.is_empty() {
-        "http: https:".into()
+        "'self' http: https:".into()
     } else {
         // Checked when saved: origins hold no space, `;` or `,` that could extend the policy.
-        bot.allowed_origins.join(" ")
+        format!("'self' {}", bot.allowed_origins.join(" "))
     }
 }
 
-fn boot(bot: &ChatbotRecord, overrides: &Overrides) -> WidgetBoot {
+fn boot(bot: &ChatbotRecord, overrides: &Overrides, accept_language: Option<&str>) -> WidgetBoot {
     let snippet = &bot.settings.snippet;
     let saved = WidgetLook {
         name: or(&snippet.name, &bot.name),
@@ -84,10 +79,15 @@ fn boot(bot: &ChatbotRecord, overrides: &Overrides) -> WidgetBoot {
     };
     let mut language = bot.language.clone();
     let look = overrides.apply(saved, &mut language);
+    let language = strings::resolve(&language, accept_language);
+    let mut strings = strings::strings_for(&language);
+    // A language the widget has no words for still names the page's language (the bot's
+    // greeting and answers are in it); the words are English.
+    strings.tag = language;
     WidgetBoot {
         chatbot_id: bot.id.clone(),
         look,
-        language: (language != "auto").then_some(language),
+        strings,
     }
 }
 

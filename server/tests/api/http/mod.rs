@@ -1,3 +1,5 @@
-//! What every API route shares: error bodies for unknown paths and methods, request ids, CORS.
+//! What every route shares: error bodies for unknown paths and methods, request ids, CORS,
+//! security headers and the cross-site check.
 
 mod errors_and_cors;
+mod security;

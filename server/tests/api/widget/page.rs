@@ -16,8 +16,8 @@ async fn a_public_bot_s_widget_page_may_be_framed_only_by_its_allowed_sites() {
         .unwrap();
     assert_eq!(page.status(), 200);
     assert_eq!(
-        page.headers()["content-security-policy"],
-        "frame-ancestors http: https:"
+        frame_ancestors(page.headers()),
+        "frame-ancestors 'self' http: https:"
     );
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
     let html = page.text().await.unwrap();
@@ -44,9 +44,18 @@ async fn a_public_bot_s_widget_page_may_be_framed_only_by_its_allowed_sites() {
         .await
         .unwrap();
     assert_eq!(
-        page.headers()["content-security-policy"],
-        "frame-ancestors https://shop.example http://localhost:8080"
+        frame_ancestors(page.headers()),
+        "frame-ancestors 'self' https://shop.example http://localhost:8080"
     );
+}
+
+fn frame_ancestors(headers: &reqwest::header::HeaderMap) -> &str {
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    policy
+        .split(';')
+        .map(str::trim)
+        .find(|directive| directive.starts_with("frame-ancestors"))
+        .unwrap_or_else(|| panic!("{policy}"))
 }
 
 #[tokio::test]
@@ -70,6 +79,43 @@ async fn the_embed_tag_s_attributes_override_the_saved_branding_when_well_formed
     assert!(html.contains("#112233"), "{html}");
     assert!(!html.contains("javascript:alert"), "{html}");
     assert!(html.contains("lang=\"ko\""), "{html}");
+    assert!(
+        html.contains("보내기"),
+        "the widget's words are Korean: {html}"
+    );
+}
+
+#[tokio::test]
+async fn an_auto_language_widget_speaks_the_visitor_s_first_language_it_knows() {
+    let app = spawn_app().await;
+    let bot = public_bot(&app, "Front desk").await;
+    let page = |accept: &'static str| {
+        let url = app.url(&format!("/widget/{}", bot.id));
+        let http = app.http.clone();
+        async move {
+            http.get(url)
+                .header("accept-language", accept)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let french = page("xx-YY, fr-CA;q=0.9, en;q=0.5").await;
+    assert!(french.contains("lang=\"fr\""), "{french}");
+    assert!(
+        french.contains("Envoyer") && !french.contains(">Send<"),
+        "{french}"
+    );
+    let arabic = page("ar").await;
+    assert!(arabic.contains("dir=\"rtl\""), "{arabic}");
+    let unknown = page("xx").await;
+    assert!(
+        unknown.contains("lang=\"en\"") && unknown.contains("Send"),
+        "{unknown}"
+    );
 }
 
 #[tokio::test]
