@@ -51,6 +51,10 @@ pub struct PublicMessage {
     /// The visitor's rating of a bot answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<Feedback>,
+    /// The titles of the documents a bot answer drew on, each once, best first; only when
+    /// the owner shows sources in the widget.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
     pub created_at: String,
 }
 

@@ -102,6 +102,10 @@ pub struct ChatWidgetConfig {
     /// empty means every site.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed_origins: Vec<String>,
+    /// chatdeck addition: whether the widget lists the knowledge an answer drew on (the
+    /// documents' titles) under it; off unless the owner turns it on.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub show_sources: bool,
 }
 
 /// Body of Chat Widget (`PATCH .../chat-widget`): a merge patch of [`ChatWidgetConfig`].
@@ -124,6 +128,8 @@ pub struct ChatWidgetUpdate {
     pub language: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_sources: Option<bool>,
 }
 
 /// `{ "message", "voice_widget_config" }`.

@@ -103,6 +103,7 @@ pub fn DraftFields(
             <div class=PAIR>{input("primary_color")} {input("secondary_color")}</div>
             {input("language")}
             {input("allowed_origins")}
+            {input("show_sources")}
         </fieldset>
         <VoiceSection draft errors />
     }

@@ -25,7 +25,7 @@ pub type Values = BTreeMap<String, String>;
 pub enum Saves {
     /// Create / Update Chatbot.
     Chatbot,
-    /// Chat Widget (the widget language and allowed sites; the branding travels in
+    /// Chat Widget (the widget's language, allowed sites and sources; the branding travels in
     /// `settings.snippet`).
     ChatWidget,
     /// Voice Agent.
@@ -49,7 +49,7 @@ impl Saves {
     pub fn title(self) -> &'static str {
         match self {
             Saves::Chatbot => "the chatbot's settings",
-            Saves::ChatWidget => "the widget language and allowed sites",
+            Saves::ChatWidget => "the widget's language, sites and sources",
             Saves::VoiceAgent => "the voice agent",
         }
     }
@@ -278,7 +278,7 @@ fn site_list(text: &str) -> Vec<String> {
 }
 
 /// How many fields the form has.
-pub const FIELD_COUNT: usize = 40;
+pub const FIELD_COUNT: usize = 41;
 
 /// Every field, in the order of the form. Voice ranges are the API's (`okchat::validate`),
 /// their defaults okchat's dashboard defaults.
@@ -541,6 +541,27 @@ pub static FIELDS: [FieldSpec; FIELD_COUNT] = [
             Saves::ChatWidget,
             "allowedOrigins",
             "Allowed sites",
+        )
+    },
+    FieldSpec {
+        hint: "List under each answer the documents it drew on.",
+        kind: Kind::Toggle,
+        read: |c| {
+            Stored::Flag(
+                c.chat_widget_config
+                    .as_ref()
+                    .is_some_and(|w| w.show_sources),
+            )
+        },
+        write: |b, v| {
+            b.chat_widget.show_sources = Some(on(v));
+            Ok(())
+        },
+        ..text(
+            "show_sources",
+            Saves::ChatWidget,
+            "showSources",
+            "Show sources",
         )
     },
     FieldSpec {
@@ -1200,6 +1221,7 @@ mod tests {
             .get_or_insert_with(Default::default);
         widget.language = bodies.chat_widget.language.clone().unwrap();
         widget.allowed_origins = bodies.chat_widget.allowed_origins.clone().unwrap();
+        widget.show_sources = bodies.chat_widget.show_sources.unwrap();
         assert_eq!(values_of(&chatbot), values);
     }
 

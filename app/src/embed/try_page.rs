@@ -81,6 +81,7 @@ fn document(name: &str, chatbot_id: &str, snippet: &str, notice: Option<&str>) -
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Try {name} on a test page</title>
+<link rel="icon" href="/favicon.svg">
 <style>
   :root {{ color-scheme: light dark; }}
   body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 42rem; margin: 3rem auto; padding: 0 1rem; }}

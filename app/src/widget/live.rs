@@ -31,8 +31,10 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> imp
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<String>);
     let token = StoredValue::new(None::<String>);
-    // The visitor's rating of each answer, by message id.
+    // The visitor's rating of each answer, and the documents it drew on (when the owner shows
+    // them), by message id.
     let ratings = RwSignal::new(HashMap::<String, Feedback>::new());
+    let sources = RwSignal::new(HashMap::<String, Vec<String>>::new());
     let (primary, secondary) = paints(&look);
     let messages = Signal::derive(move || {
         entries
@@ -52,6 +54,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> imp
             match super::visitor::thread(&id.get_value(), &session, None).await {
                 Ok(stored) => {
                     ratings.set(rated(&stored).collect());
+                    sources.set(sourced(&stored).collect());
                     entries.set(
                         stored
                             .iter()
@@ -93,6 +96,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> imp
                         entries.with_untracked(|e| e.last().and_then(|(id, _)| id.clone()) == last);
                     if !news.is_empty() && !busy.get_untracked() && unchanged {
                         ratings.update(|r| r.extend(rated(&news)));
+                        sources.update(|s| s.extend(sourced(&news)));
                         entries.update(|e| {
                             e.extend(
                                 news.iter()
@@ -218,7 +222,13 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> imp
         match answer {
             Some(message_id) => {
                 let words = words.get_value();
-                view! { <Rating message_id ratings on_rate words /> }.into_any()
+                let drew_on = sources.with_untracked(|s| s.get(&message_id).cloned());
+                view! {
+                    {drew_on
+                        .map(|titles| view! { <Sources titles heading=words.sources.clone() /> })}
+                    <Rating message_id ratings on_rate words />
+                }
+                .into_any()
             }
             None => ().into_any(),
         }
@@ -229,6 +239,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> imp
         token.set_value(Some(super::visitor::new_session()));
         entries.set(Vec::new());
         ratings.set(HashMap::new());
+        sources.set(HashMap::new());
         trouble.set(None);
     };
     let close = move |()| {
@@ -338,6 +349,34 @@ fn rated(messages: &[okchat::PublicMessage]) -> impl Iterator<Item = (String, Fe
     messages
         .iter()
         .filter_map(|m| Some((m.id.clone(), m.feedback?)))
+}
+
+/// The documents each stored answer drew on, for those that list any.
+#[cfg(feature = "hydrate")]
+fn sourced(messages: &[okchat::PublicMessage]) -> impl Iterator<Item = (String, Vec<String>)> + '_ {
+    messages
+        .iter()
+        .filter(|m| !m.sources.is_empty())
+        .map(|m| (m.id.clone(), m.sources.clone()))
+}
+
+/// The documents an answer drew on, folded away under their count.
+#[component]
+fn Sources(titles: Vec<String>, heading: String) -> impl IntoView {
+    let count = titles.len();
+    view! {
+        <details
+            class="pl-8 text-xs text-slate-600 dark:text-slate-400"
+            data-testid="widget-sources"
+        >
+            <summary class="cursor-pointer rounded focus-visible:outline-2 focus-visible:outline-slate-500">
+                {format!("{heading} ({count})")}
+            </summary>
+            <ul class="mt-1 list-disc pl-5">
+                {titles.into_iter().map(|title| view! { <li>{title}</li> }).collect_view()}
+            </ul>
+        </details>
+    }
 }
 
 /// A thumb, pointing up; the down thumb is the same turned over.

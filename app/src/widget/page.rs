@@ -98,6 +98,8 @@ pub fn shell(options: LeptosOptions, boot: WidgetBoot, frame_ancestors: String) 
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="robots" content="noindex" />
+                // No favicon request from inside someone else's page.
+                <link rel="icon" href="data:," />
                 <link rel="stylesheet" href="/pkg/chatdeck.css" />
                 <title>{boot.look.header.clone()}</title>
                 <HydrationScripts options islands=true />

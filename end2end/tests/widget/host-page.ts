@@ -21,6 +21,7 @@ export async function startHostPage(chatdeck: string): Promise<{ port: number; c
     });
     response.end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Kettle shop</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/hostile.css"></head>
 <body><h1>Kettle shop</h1><p id="content">Our kettles boil water.</p>
 <script src="${chatdeck}/widget.js" data-chatbot-id="${bot}" ${attributes} defer></script>

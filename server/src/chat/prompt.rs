@@ -95,6 +95,7 @@ mod tests {
             voice_widget_config: None,
             language: "auto".into(),
             allowed_origins: Vec::new(),
+            show_sources: false,
             openai_api_key: None,
             version_id: None,
             revision: 1,

@@ -103,6 +103,7 @@ pub fn chat_widget_config(record: &ChatbotRecord) -> ChatWidgetConfig {
         secondary_color: s.secondary_color.clone(),
         language: record.language.clone(),
         allowed_origins: record.allowed_origins.clone(),
+        show_sources: record.show_sources,
     }
 }
 
@@ -299,6 +300,7 @@ pub async fn create(store: &DynStore, org: &str, body: Value) -> ApiResult<Chatb
         voice_widget_config: None,
         language: defaults::LANGUAGE.into(),
         allowed_origins: Vec::new(),
+        show_sources: false,
         openai_api_key: None,
         version_id: None,
         revision: 0,
@@ -446,6 +448,7 @@ pub async fn update_chat_widget(
             .unwrap_or_else(|| defaults::SECONDARY_COLOR.into());
         next.language = widget.language.unwrap_or_else(|| defaults::LANGUAGE.into());
         next.allowed_origins = widget.allowed_origins.unwrap_or_default();
+        next.show_sources = widget.show_sources.unwrap_or_default();
         Ok(next)
     })
     .await
@@ -607,6 +610,10 @@ pub async fn restore_version(
             .as_ref()
             .map(|c| c.allowed_origins.clone())
             .unwrap_or_default();
+        next.show_sources = old
+            .chat_widget_config
+            .as_ref()
+            .is_some_and(|c| c.show_sources);
         // The rules may have tightened since that version was saved.
         validated(typed::<CreateChatbot>(editable(&next))?)?;
         if let Some(voice) = &next.voice_widget_config {

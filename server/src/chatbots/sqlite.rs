@@ -20,6 +20,7 @@ struct Row {
     voice_widget_config: Option<String>,
     language: String,
     allowed_origins: String,
+    show_sources: bool,
     openai_api_key: Option<String>,
     version_id: Option<String>,
     revision: i64,
@@ -60,6 +61,7 @@ impl TryFrom<Row> for ChatbotRecord {
             is_public: row.is_public,
             active: row.active,
             allowed_origins: parse_json("allowed_origins", &row.allowed_origins)?,
+            show_sources: row.show_sources,
             language: row.language,
             openai_api_key: row.openai_api_key,
             version_id: row.version_id,
@@ -78,7 +80,8 @@ macro_rules! select_chatbot {
             r#"select id as "id!", organization_id, name, slug, description,
                       is_public as "is_public: bool", active as "active: bool",
                       personality_config, settings, voice_widget_config, language,
-                      allowed_origins, openai_api_key, version_id, revision, created_at,
+                      allowed_origins, show_sources as "show_sources: bool", openai_api_key,
+                      version_id, revision, created_at,
                       updated_at
                from chatbot where "# + $where,
             $($arg),*
@@ -127,8 +130,8 @@ impl ChatbotStore for SqliteStore {
         let inserted = sqlx::query!(
             "insert into chatbot (id, organization_id, name, slug, description, is_public, active,
                 personality_config, settings, voice_widget_config, language, allowed_origins,
-                openai_api_key, version_id, revision, created_at, updated_at)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                show_sources, openai_api_key, version_id, revision, created_at, updated_at)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             c.id,
             c.organization_id,
             c.name,
@@ -141,6 +144,7 @@ impl ChatbotStore for SqliteStore {
             voice,
             c.language,
             origins,
+            c.show_sources,
             c.openai_api_key,
             c.version_id,
             c.revision,
@@ -181,7 +185,8 @@ impl ChatbotStore for SqliteStore {
         let updated = sqlx::query!(
             "update chatbot set name = ?, description = ?, is_public = ?, active = ?,
                 personality_config = ?, settings = ?, voice_widget_config = ?, language = ?,
-                allowed_origins = ?, openai_api_key = ?, version_id = ?, revision = revision + 1, updated_at = ?
+                allowed_origins = ?, show_sources = ?, openai_api_key = ?, version_id = ?,
+                revision = revision + 1, updated_at = ?
              where id = ? and organization_id = ? and revision = ?",
             c.name,
             c.description,
@@ -192,6 +197,7 @@ impl ChatbotStore for SqliteStore {
             voice,
             c.language,
             origins,
+            c.show_sources,
             c.openai_api_key,
             version.id,
             c.updated_at,

@@ -21,6 +21,8 @@ pub struct ChatbotRecord {
     pub language: String,
     /// The sites the widget may run on (`scheme://host[:port]`); empty allows every site.
     pub allowed_origins: Vec<String>,
+    /// Whether the widget lists the documents an answer drew on.
+    pub show_sources: bool,
     /// The provider key in clear: the server must send it upstream. Never leaves in a response.
     pub openai_api_key: Option<String>,
     pub version_id: Option<String>,

@@ -144,7 +144,10 @@ pub async fn thread(
         .messages_after(&session.id, after_seq, THREAD_PAGE)
         .await?;
     Ok(PublicMessages {
-        messages: records.iter().map(public_message).collect(),
+        messages: records
+            .iter()
+            .map(|m| public_message(m, bot.show_sources))
+            .collect(),
     })
 }
 
@@ -179,10 +182,29 @@ pub async fn feedback(
         .set_feedback(&session.id, message_id, feedback.map(Feedback::as_str))
         .await?
         .ok_or_else(not_found)?;
-    Ok(public_message(&message))
+    Ok(public_message(&message, bot.show_sources))
 }
 
-fn public_message(message: &MessageRecord) -> PublicMessage {
+/// The titles of the documents in an answer's `metadata.knowledge`, each once, in the order
+/// retrieval ranked them.
+fn sources(metadata: &Value) -> Vec<String> {
+    let mut titles: Vec<String> = Vec::new();
+    let passages = metadata.get("knowledge").and_then(Value::as_array);
+    for title in passages
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k.get("title").and_then(Value::as_str))
+    {
+        if !title.is_empty() && !titles.iter().any(|t| t == title) {
+            titles.push(title.to_owned());
+        }
+    }
+    titles
+}
+
+/// A stored message as its visitor sees it; `show_sources`: with the titles of the documents
+/// a bot answer drew on.
+fn public_message(message: &MessageRecord, show_sources: bool) -> PublicMessage {
     let text = |key: &str| {
         message
             .metadata
@@ -202,6 +224,11 @@ fn public_message(message: &MessageRecord) -> PublicMessage {
             None
         },
         feedback: text("feedback").as_deref().and_then(Feedback::parse),
+        sources: if show_sources {
+            sources(&message.metadata)
+        } else {
+            Vec::new()
+        },
         created_at: message.created_at.clone(),
     }
 }

@@ -2,7 +2,7 @@ use okchat::{ConversationReply, ConversationUpdate, PageQuery};
 use reqwest::Method;
 use serde_json::json;
 
-use super::{new_token, public_bot, say, thread, visit};
+use super::{new_token, public_bot, say, thread, visit, Answer};
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -389,4 +389,59 @@ async fn a_person_s_reply_reaches_the_visitor_s_thread_signed() {
     let all = thread(&app, &bot.id, &token, None).await.json()["messages"].clone();
     assert_eq!(all.as_array().unwrap().len(), 4, "{all}");
     assert_eq!(all[3]["sender_type"], "user");
+}
+
+#[tokio::test]
+async fn a_thread_names_an_answer_s_documents_only_when_the_owner_shows_sources() {
+    let app = spawn_app().await;
+    let bot = public_bot(&app, "Shop").await;
+    let added = app
+        .client
+        .add_knowledge_text(
+            &bot.id,
+            &okchat::AddKnowledgeText {
+                title: "Shipping policy".into(),
+                text: Some("We ship abroad to every country in Europe within five days.".into()),
+                question: None,
+                answer: None,
+            },
+        )
+        .await
+        .unwrap();
+    crate::knowledge::settled(&app, &bot.id, &added.documents[0].id).await;
+    let token = new_token();
+    say(&app, &bot.id, &token, "Do you ship abroad?", &[]).await;
+    let answer = |thread: &Answer| thread.json()["messages"][1].clone();
+
+    let hidden = thread(&app, &bot.id, &token, None).await;
+    assert!(answer(&hidden).get("sources").is_none(), "{}", hidden.text);
+
+    app.client
+        .chat_widget(
+            &bot.id,
+            &okchat::ChatWidgetUpdate {
+                show_sources: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let details = app.details_json(&bot.id).await;
+    assert_eq!(
+        details["chatbot"]["chat_widget_config"]["showSources"],
+        json!(true),
+        "{details}"
+    );
+    let shown = thread(&app, &bot.id, &token, None).await;
+    assert_eq!(
+        answer(&shown)["sources"],
+        json!(["Shipping policy"]),
+        "{}",
+        shown.text
+    );
+    // The visitor's own message has none, and the passages themselves never leave.
+    assert!(shown.json()["messages"][0].get("sources").is_none());
+    for internal in ["document_id", "similarity", "chunk_index"] {
+        assert!(!shown.text.contains(internal), "{}", shown.text);
+    }
 }
