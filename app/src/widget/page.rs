@@ -83,6 +83,13 @@ impl Overrides {
     }
 }
 
+/// Leptos starts hydrating in a `requestIdleCallback`, which a browser may postpone for as long
+/// as it likes; a frame on someone else's busy page, or one prefetched while hidden, can wait
+/// for ever (seen in the browser tests: the module never imported). Idle callbacks on this page
+/// get a deadline, so the panel hydrates within a fraction of a second either way.
+const IDLE_DEADLINE: &str = "(function(w){var r=w.requestIdleCallback;if(r){w.requestIdleCallback=\
+function(c,o){return r.call(w,c,Object.assign({timeout:300},o))}}})(window)";
+
 /// The widget page's document, which only `frame_ancestors` may frame.
 pub fn shell(options: LeptosOptions, boot: WidgetBoot, frame_ancestors: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -102,6 +109,7 @@ pub fn shell(options: LeptosOptions, boot: WidgetBoot, frame_ancestors: String) 
                 <link rel="icon" href="data:," />
                 <link rel="stylesheet" href="/pkg/chatdeck.css" />
                 <title>{boot.look.header.clone()}</title>
+                <script nonce=leptos::nonce::use_nonce() inner_html=IDLE_DEADLINE></script>
                 <HydrationScripts options islands=true />
             </head>
             <body class="h-full bg-white antialiased dark:bg-slate-900">
