@@ -88,6 +88,34 @@ pub async fn client() -> Result<(SessionUser, okchat::Client), AppError> {
     Ok((user, client))
 }
 
+/// For the console's plain routes (a download, the test page), which are not server
+/// functions: the API client of the person `headers`' session cookie signs in, or the
+/// refusal to answer, as text with its status; `sign_in_to` says what signing in is for.
+pub async fn route_client(
+    backend: &Backend,
+    headers: &axum::http::HeaderMap,
+    sign_in_to: &str,
+) -> Result<okchat::Client, axum::response::Response> {
+    let user = match session_token_in(headers) {
+        Some(token) => backend.session(&token).await,
+        None => Ok(None),
+    };
+    let client = match user {
+        Ok(Some(user)) => backend.client(&user).await,
+        Ok(None) => Err(AppError::Unauthorized(format!("Sign in to {sign_in_to}."))),
+        Err(error) => Err(error),
+    };
+    client.map_err(route_refusal)
+}
+
+/// An error of a plain console route, as text with its status.
+pub fn route_refusal(error: AppError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = axum::http::StatusCode::from_u16(error.status())
+        .unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
+    (status, error.to_string()).into_response()
+}
+
 fn set_cookie(value: String) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(value) = axum::http::HeaderValue::from_str(&value) {

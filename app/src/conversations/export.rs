@@ -20,13 +20,13 @@ pub fn export_href(chatbot_id: &str, filters: &Filters, format: &str) -> String 
 mod download {
     use axum::body::Body;
     use axum::extract::{Path, Query};
-    use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-    use axum::response::{IntoResponse, Response};
+    use axum::http::{header, HeaderMap, HeaderValue};
+    use axum::response::Response;
     use futures_util::TryStreamExt;
     use serde::Deserialize;
 
     use super::Filters;
-    use crate::backend::{session_token_in, Backend};
+    use crate::backend::{route_client, route_refusal, Backend};
     use crate::error::AppError;
 
     #[derive(Deserialize)]
@@ -36,11 +36,6 @@ mod download {
         filters: Filters,
     }
 
-    fn refused(error: AppError) -> Response {
-        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_GATEWAY);
-        (status, error.to_string()).into_response()
-    }
-
     /// The handler; the server mounts it with the console's backend.
     pub async fn download(
         backend: Backend,
@@ -48,25 +43,16 @@ mod download {
         Query(query): Query<ExportQuery>,
         headers: HeaderMap,
     ) -> Response {
-        let user = match session_token_in(&headers) {
-            Some(token) => backend.session(&token).await,
-            None => Ok(None),
-        };
-        let user = match user {
-            Ok(Some(user)) => user,
-            Ok(None) => return refused(AppError::Unauthorized("Sign in to export.".into())),
-            Err(error) => return refused(error),
-        };
-        let client = match backend.client(&user).await {
+        let client = match route_client(&backend, &headers, "export").await {
             Ok(client) => client,
-            Err(error) => return refused(error),
+            Err(refused) => return refused,
         };
         let upstream = match client
             .export_conversations(&chatbot_id, query.format, &query.filters.query(None))
             .await
         {
             Ok(upstream) => upstream,
-            Err(error) => return refused(AppError::from(error)),
+            Err(error) => return route_refusal(AppError::from(error)),
         };
         // The file's type and name are the backend's.
         let copied: Vec<_> = [header::CONTENT_TYPE, header::CONTENT_DISPOSITION]

@@ -4,11 +4,11 @@
 //! policy lets it run chatdeck's loader and frame chatdeck's widget, nothing else.
 
 use axum::extract::Path;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::embed_snippet;
-use crate::backend::{session_token_in, Backend};
+use crate::backend::{route_client, route_refusal, Backend};
 use crate::chatbots::schema::values_of;
 use crate::error::AppError;
 use crate::ui::format::escape_html;
@@ -17,33 +17,19 @@ const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'unsafe-i
      img-src 'self' https: http: data:; connect-src 'self'; frame-src 'self'; \
      base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-fn refused(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_GATEWAY);
-    (status, error.to_string()).into_response()
-}
-
 /// The handler; the server mounts it with the console's backend.
 pub async fn page(
     backend: Backend,
     Path(chatbot_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let user = match session_token_in(&headers) {
-        Some(token) => backend.session(&token).await,
-        None => Ok(None),
+    let client = match route_client(&backend, &headers, "try the widget").await {
+        Ok(client) => client,
+        Err(refused) => return refused,
     };
-    let user = match user {
-        Ok(Some(user)) => user,
-        Ok(None) => return refused(AppError::Unauthorized("Sign in to try the widget.".into())),
-        Err(error) => return refused(error),
-    };
-    let chatbot = match backend.client(&user).await {
-        Ok(client) => client.get_chatbot_details(&chatbot_id).await,
-        Err(error) => return refused(error),
-    };
-    let chatbot = match chatbot {
+    let chatbot = match client.get_chatbot_details(&chatbot_id).await {
         Ok(envelope) => envelope.chatbot,
-        Err(error) => return refused(AppError::from(error)),
+        Err(error) => return route_refusal(AppError::from(error)),
     };
     let script_url = format!("{}/widget.js", backend.public_origin(&headers));
     let snippet = embed_snippet(&script_url, &chatbot.id, &values_of(&chatbot));

@@ -211,7 +211,7 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> imp
             });
         }
     });
-    // Under each stored answer of the bot, its rating.
+    // Under each stored answer of the bot: the documents it drew on, if shown, and its rating.
     let below = Callback::new(move |i: usize| {
         let answer = entries.with_untracked(|e| match e.get(i) {
             Some((Some(message_id), m)) if m.author == Author::Bot && !m.text.is_empty() => {

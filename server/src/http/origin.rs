@@ -25,17 +25,25 @@ pub fn public_origin(configured: Option<&str>, headers: &HeaderMap) -> String {
 }
 
 /// Whether a browser's `Origin` names this server: the public origin, or any scheme on the
-/// request's own `Host` (a TLS-terminating proxy that sets no `X-Forwarded-Proto` still
-/// leaves the host as the browser sent it). `null` and other sites are not this server.
+/// host the browser asked for: the request's `Host`, or a proxy's `X-Forwarded-Host` (a
+/// TLS-terminating proxy may set no `X-Forwarded-Proto`, or send its upstream's name as
+/// `Host`). A page of another site cannot set `X-Forwarded-Host` on a request to this one
+/// without a CORS preflight, which the console never grants. `null` and other sites are not
+/// this server.
 pub fn is_own_origin(configured: Option<&str>, headers: &HeaderMap, origin: &str) -> bool {
     if origin == public_origin(configured, headers) {
         return true;
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let authority = origin
+    let Some(authority) = origin
         .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"));
-    matches!((host, authority), (Some(host), Some(authority)) if host.eq_ignore_ascii_case(authority))
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    [header::HOST.as_str(), "x-forwarded-host"]
+        .iter()
+        .filter_map(|name| headers.get(*name)?.to_str().ok())
+        .any(|host| host.trim().eq_ignore_ascii_case(authority))
 }
 
 /// A host name, IPv4 or bracketed IPv6 address with an optional port: nothing that could
@@ -110,6 +118,12 @@ mod tests {
             &request,
             "https://public.example"
         ));
+        let proxied = headers(&[
+            ("host", "upstream:3000"),
+            ("x-forwarded-host", "chat.example.com"),
+        ]);
+        assert!(is_own_origin(None, &proxied, "https://chat.example.com"));
+        assert!(!is_own_origin(None, &proxied, "https://evil.example"));
     }
 
     #[test]

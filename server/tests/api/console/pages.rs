@@ -1,4 +1,4 @@
-//! The page guard: console pages need a session.
+//! The page guard: console pages need a session; the console's plain test page.
 
 use server::users;
 
@@ -43,4 +43,56 @@ async fn console_pages_redirect_to_sign_in_without_a_session() {
         html.contains("ada@example.com"),
         "the header shows who is signed in"
     );
+}
+
+#[tokio::test]
+async fn the_try_it_page_runs_the_tag_for_the_bot_s_own_organization_only() {
+    let app = spawn_app().await;
+    let bot = app.create("Front desk").await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let path = app::embed::try_href(&bot.id);
+    let signed_out = http.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(
+        signed_out.status(),
+        303,
+        "the page guard sends it to sign in"
+    );
+
+    let ours = app.session_cookie("acme", "ada@acme.example").await;
+    let page = http
+        .get(app.url(&path))
+        .header("cookie", &ours)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+    assert!(policy.ends_with("frame-ancestors 'none'"), "{policy}");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!(
+            "<script src=\"{}/widget.js\" defer\n  data-chatbot-id=\"{}\"",
+            app.base_url, bot.id
+        )),
+        "{html}"
+    );
+    assert!(html.contains("This chatbot is private"), "{html}");
+    assert!(!html.contains(&app.key));
+
+    let theirs = app.session_cookie("globex", "eve@globex.example").await;
+    let other = http
+        .get(app.url(&path))
+        .header("cookie", &theirs)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+    assert!(!other.text().await.unwrap().contains("Front desk"));
 }
