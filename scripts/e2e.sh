@@ -29,10 +29,14 @@ down_pid=
 model_pid=
 scripted_pid=
 
+# A server's graceful shutdown waits for its open requests; one stuck request must not keep
+# the script from ending, so a server still there after 10 s is killed.
 cleanup() {
+    local pid
     for pid in "$server_pid" "$down_pid" "$model_pid" "$scripted_pid"; do
         if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
             kill "$pid" 2>/dev/null || true
+            timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
             wait "$pid" 2>/dev/null || true
         fi
     done

@@ -43,14 +43,17 @@ check() {
 # A test run counts its tests, read from cargo's `test result:` lines. It may take at most
 # CHATDECK_TEST_STEP_SECS (compiling included): a test that hangs fails its step, named by
 # libtest's "has been running for over 60 seconds" line, instead of running out CI's clock.
+# The step ends with SIGKILL to cargo and the test binary alike: the test servers catch
+# SIGTERM for their graceful shutdown, which waits on the hung request, so a test binary
+# given SIGTERM lived on after cargo, holding the pipe open, and the step never ended.
 tests() {
     local name=$1
     shift
     echo "==> $name"
     local log="$logs/tests.log"
     local step_started=$SECONDS
-    timeout --kill-after=15 "${CHATDECK_TEST_STEP_SECS:-1500}" "$@" 2>&1 | tee "$log" |
-        grep -E '^(test result|error(\[|:)|failures:|---- )|has been running for over' || true
+    timeout --signal=KILL "${CHATDECK_TEST_STEP_SECS:-1500}" "$@" 2>&1 | tee "$log" |
+        grep --line-buffered -E '^(test result|error(\[|:)|failures:|---- )|has been running for over' || true
     local status=${PIPESTATUS[0]}
     echo "    ($((SECONDS - step_started)) s)"
     if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then

@@ -1,7 +1,7 @@
 //! Builds the application: state, router, listener. `main` and the tests go through here.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method};
@@ -10,7 +10,7 @@ use axum::routing::{any, get};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use tokio::net::TcpListener;
 use tower_http::cors::{Any, CorsLayer};
@@ -176,8 +176,18 @@ const NEXT_PARAM: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'/');
 
+/// The console's routes, listed once per process. Listing them renders the app with every
+/// resource load suppressed through one process-wide flag, and a resource whose future first
+/// runs while that flag is set never resolves (leptos-rs/leptos#4773): listing again while
+/// another server in the process renders a page (the HTTP tests start one per test) left such
+/// a page hanging for good.
+fn console_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 pub fn router(state: AppState, console: app::backend::Backend) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = console_routes();
     let export = {
         let console = console.clone();
         move |path, query, headers| {

@@ -96,3 +96,37 @@ async fn the_try_it_page_runs_the_tag_for_the_bot_s_own_organization_only() {
     assert_eq!(other.status(), 404);
     assert!(!other.text().await.unwrap().contains("Front desk"));
 }
+
+/// Several servers in one process (as in these tests): one starting up while another renders a
+/// page must not leave that page waiting forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_starting_beside_one_rendering_pages_leaves_no_page_hanging() {
+    let app = spawn_app().await;
+    app.create("Front desk").await;
+    let cookie = app.session_cookie("acme", "ada@acme.example").await;
+    let starting = tokio::spawn(async {
+        for _ in 0..20 {
+            spawn_app().await;
+        }
+    });
+    let mut pages = 0;
+    while !starting.is_finished() || pages < 20 {
+        let page = async {
+            let response = app
+                .http
+                .get(app.url("/chatbots"))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            response.text().await.unwrap()
+        };
+        let html = tokio::time::timeout(std::time::Duration::from_secs(10), page)
+            .await
+            .unwrap_or_else(|_| panic!("page {pages} still unfinished after 10 s"));
+        assert!(html.contains("Front desk"), "{html}");
+        pages += 1;
+    }
+    starting.await.unwrap();
+}
