@@ -352,6 +352,15 @@ async fn main() {
             assert!(rows.iter().all(|r| r.get::<i64, _>(0) > 0));
         }
     }
+    // CHATDECK_BENCH_KEEP_DB=path keeps a copy of the database, to try queries on it by hand.
+    if let Ok(path) = std::env::var("CHATDECK_BENCH_KEEP_DB") {
+        sqlx::query("vacuum into ?1")
+            .bind(&path)
+            .execute(&mut db)
+            .await
+            .unwrap();
+        println!("database kept at {path}");
+    }
     api.sort();
     raw.sort();
     println!(
