@@ -98,8 +98,10 @@ test("a processing document shows a pulsing badge in the table until it is ready
       if (statuses.at(-1) !== text) statuses.push(text);
     }).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
   });
+  // 12 MB: ingestion runs at about 15 MB/s, so the document stays processing for most of a
+  // second, longer than the table takes to show it (1 MB was ready before the first render).
   await page.getByLabel("Files to upload").setInputFiles([
-    markdown("faq.md", "# FAQ\n\n" + "Our support team answers within one business day. ".repeat(20_000)),
+    markdown("faq.md", "# FAQ\n\n" + "Our support team answers within one business day. ".repeat(240_000)),
   ]);
   const row = page.getByRole("region", { name: "Documents" }).getByTestId("document-row");
   await expect(row).toHaveCount(1);
