@@ -72,6 +72,16 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    let mut handle = connection.lock_handle().await?;
+                    let db = handle.as_raw_handle();
+                    // SAFETY: the handle's lock keeps the connection's worker off it meanwhile.
+                    #[allow(unsafe_code)]
+                    let registered = unsafe { crate::knowledge::sqlite::register_functions(db) };
+                    registered.map_err(|e| sqlx::Error::Configuration(e.into()))
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("../migrations").run(&pool).await?;

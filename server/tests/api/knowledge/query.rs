@@ -279,6 +279,70 @@ async fn in_a_large_knowledge_base_the_rare_words_passage_is_found() {
     );
 }
 
+/// Chunks equally similar to the question keep the engine's BM25 order: here each pair ties
+/// on similarity, and the chunk a plain index order would put first is the one BM25 puts last.
+#[tokio::test]
+async fn equally_similar_chunks_come_in_bm25_order_titles_and_rarer_words_first() {
+    let app = spawn_app().await;
+    let bot = app.create("Kettle notes").await;
+    let upload = |name: &'static str, text: String| vec![UploadFile::new(name, text)];
+    ingest(
+        &app,
+        &bot.id,
+        upload(
+            "notes.md",
+            "Notes from the workshop. Descaling works best with vinegar and warm water.".into(),
+        ),
+    )
+    .await;
+    for n in 0..8 {
+        ingest(
+            &app,
+            &bot.id,
+            upload(
+                "hard-water.md",
+                format!("Report {n}: hard water leaves limescale on the heating plate."),
+            ),
+        )
+        .await;
+    }
+    ingest(
+        &app,
+        &bot.id,
+        upload(
+            "descaling.md",
+            "Use vinegar and warm water on the element, then rinse it twice with care.".into(),
+        ),
+    )
+    .await;
+    ingest(
+        &app,
+        &bot.id,
+        upload(
+            "lid.md",
+            "The lid closes on a silicone gasket that keeps the steam inside the kettle.".into(),
+        ),
+    )
+    .await;
+
+    // Both chunks hold both words; the word in a title weighs three times one in the text.
+    let results = ask(&app, &bot.id, "descaling vinegar").await;
+    let titles: Vec<&str> = results
+        .iter()
+        .map(|(c, _)| c.lines().next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        titles[..2],
+        ["Title: descaling", "Title: notes"],
+        "{results:#?}"
+    );
+
+    // Each chunk holds one of the two words; the word in one chunk outweighs the one in eight.
+    let results = ask(&app, &bot.id, "gasket limescale").await;
+    assert!(results.len() > 1, "{results:#?}");
+    assert!(results[0].0.starts_with("Title: lid"), "{results:#?}");
+}
+
 #[tokio::test]
 async fn qa_entries_answer_in_okchats_layout() {
     let app = spawn_app().await;

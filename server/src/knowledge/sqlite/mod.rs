@@ -11,9 +11,18 @@ use super::store::{
 use crate::store::sqlite::SqliteStore;
 use crate::store::{StoreError, StoreResult};
 
-/// BM25 column weights, in the index's column order (scope, title, headings, body): a query
-/// word in a title counts three times one in the text, in a heading one and a half.
-const BM25: &str = "bm25(knowledge_chunk_fts, 0.0, 3.0, 1.5, 1.0)";
+mod rank;
+
+/// Registers this store's SQL functions on a connection just opened.
+///
+/// # Safety
+/// `db` must be an open connection used by no other thread during the call.
+#[allow(unsafe_code)]
+pub(crate) unsafe fn register_functions(
+    db: std::ptr::NonNull<libsqlite3_sys::sqlite3>,
+) -> Result<(), String> {
+    rank::register(db)
+}
 
 struct DocumentRow {
     id: String,
@@ -139,10 +148,12 @@ async fn count_matches(
 }
 
 /// The best `limit` chunks by BM25 among those `expression` matches, or among its first
-/// `RANKED_AT_MOST` matches in index (rowid) order when it matches more.
+/// `RANKED_AT_MOST` matches in index (rowid) order when it matches more. `idfs` weighs the
+/// expression's phrases, in order (see [`rank`]).
 async fn rank_within_bound(
     connection: &mut sqlx::SqliteConnection,
     expression: &str,
+    idfs: &[f64],
     limit: i64,
 ) -> StoreResult<Vec<ChunkHit>> {
     let last: Option<i64> = sqlx::query_scalar(
@@ -153,20 +164,22 @@ async fn rank_within_bound(
     .bind(RANKED_AT_MOST - 1)
     .fetch_optional(&mut *connection)
     .await?;
-    // Scored and sorted inside the index; only the chosen rows are joined to their text. The
-    // ranking function takes the weights as SQL, so this query is built at run time.
+    // Scored and sorted inside the index; only the chosen rows are joined to their text.
     let sql = format!(
         "select c.id, c.document_id, c.title, c.idx, c.headings, c.body
-         from (select rowid as id, {BM25} as score from knowledge_chunk_fts
+         from (select rowid as id, {rank}(knowledge_chunk_fts, ?4) as score
+               from knowledge_chunk_fts
                where knowledge_chunk_fts match ?1 and rowid <= ?3
-               order by score limit ?2) ranked
+               order by score desc limit ?2) ranked
          join knowledge_chunk c on c.id = ranked.id
-         order by ranked.score"
+         order by ranked.score desc",
+        rank = rank::NAME
     );
     let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(&sql)
         .bind(expression)
         .bind(limit)
         .bind(last.unwrap_or(i64::MAX))
+        .bind(rank::idf_blob(idfs))
         .fetch_all(connection)
         .await?;
     rows.into_iter()
@@ -181,6 +194,19 @@ async fn rank_within_bound(
             })
         })
         .collect()
+}
+
+/// How many chunks the chatbot has in the index (as its documents record them).
+async fn count_chunks(
+    connection: &mut sqlx::SqliteConnection,
+    chatbot_id: &str,
+) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        "select coalesce(sum(chunk_count), 0) from knowledge_document where chatbot_id = ?1",
+    )
+    .bind(chatbot_id)
+    .fetch_one(connection)
+    .await?)
 }
 
 /// How many chunks one insert statement writes.
@@ -529,11 +555,14 @@ impl KnowledgeStore for SqliteStore {
     ///    the bound together; at least the rarest) are ranked and follow; if no word is rare,
     ///    the chunks holding any word.
     ///
+    /// BM25's IDFs come from the counts of step 1 against the chatbot's chunk count (see
+    /// [`rank`]); a word in more than `RANKED_AT_MOST` chunks counts as in `RANKED_AT_MOST + 1`,
+    /// which weighs it less than every rare word and alike with the other common ones.
+    ///
     /// When a query of steps 2–3 matches more than the bound (only when every word is in more
     /// than `RANKED_AT_MOST` chunks), its first `RANKED_AT_MOST` matches in index order are
-    /// ranked. Words that common carry next to no weight in BM25 (its IDF of a word in most
-    /// rows is about zero), so the cut changes little; a knowledge base of at most
-    /// `RANKED_AT_MOST` chunks is always ranked whole.
+    /// ranked. Words that common carry little weight in BM25, so the cut changes little; a
+    /// knowledge base of at most `RANKED_AT_MOST` chunks is always ranked whole.
     async fn search_chunks(
         &self,
         chatbot_id: &str,
@@ -545,24 +574,39 @@ impl KnowledgeStore for SqliteStore {
         }
         // One read transaction: every step sees the same snapshot of the index.
         let mut tx = self.pool.begin().await?;
+        let chunks = count_chunks(&mut tx, chatbot_id).await?;
         let mut counted = Vec::with_capacity(terms.len());
         for term in terms {
             let expression = match_expression(chatbot_id, [term], Words::All);
             counted.push((term, count_matches(&mut tx, &expression).await?));
         }
+        // The scope phrase comes first in every expression and weighs nothing.
+        let idfs = |words: &[&String]| -> Vec<f64> {
+            std::iter::once(0.0)
+                .chain(words.iter().map(|word| {
+                    let n = counted
+                        .iter()
+                        .find(|(t, _)| t == word)
+                        .map_or(0, |(_, n)| *n);
+                    rank::idf(n, chunks)
+                }))
+                .collect()
+        };
         let mut hits = Vec::new();
         if counted.iter().all(|(_, n)| *n > 0) {
             let expression = match_expression(chatbot_id, terms, Words::All);
-            hits = rank_within_bound(&mut tx, &expression, limit).await?;
+            let words: Vec<&String> = terms.iter().collect();
+            hits = rank_within_bound(&mut tx, &expression, &idfs(&words), limit).await?;
         }
         let room = usize::try_from(limit)
             .unwrap_or(0)
             .saturating_sub(hits.len());
         if room > 0 && terms.len() > 1 {
-            counted.sort_by_key(|(_, n)| *n);
+            let mut by_rarity = counted.clone();
+            by_rarity.sort_by_key(|(_, n)| *n);
             let mut rarest = Vec::new();
             let mut matches = 0;
-            for (term, n) in counted.iter().filter(|(_, n)| *n <= RANKED_AT_MOST) {
+            for (term, n) in by_rarity.iter().filter(|(_, n)| *n <= RANKED_AT_MOST) {
                 if !rarest.is_empty() && matches + n > RANKED_AT_MOST {
                     break;
                 }
@@ -574,9 +618,9 @@ impl KnowledgeStore for SqliteStore {
             } else {
                 rarest
             };
-            let expression = match_expression(chatbot_id, words, Words::Any);
+            let expression = match_expression(chatbot_id, words.iter().copied(), Words::Any);
             let seen: std::collections::HashSet<i64> = hits.iter().map(|h| h.chunk_id).collect();
-            let more = rank_within_bound(&mut tx, &expression, limit).await?;
+            let more = rank_within_bound(&mut tx, &expression, &idfs(&words), limit).await?;
             hits.extend(
                 more.into_iter()
                     .filter(|h| !seen.contains(&h.chunk_id))
