@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    cargo leptos build --release --split
+    bash scripts/build-site.sh
 fi
 
 # Gzipped sizes: the initial bundle every page loads (wasm + js + the split loader), then the

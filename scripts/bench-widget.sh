@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    cargo leptos build --release --split
+    bash scripts/build-site.sh
 fi
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')

@@ -2,7 +2,7 @@
 # Builds the release site, starts the real `chatdeck` binary on a free port with a throwaway
 # data directory, runs the Playwright suite against it in Debian's Chromium, and ends with one
 # line, `N passed, N failed`. Extra arguments go to `playwright test` (e.g. a spec file or -g).
-# SKIP_BUILD=1 reuses the last `cargo leptos build --release`.
+# SKIP_BUILD=1 reuses the last `bash scripts/build-site.sh`.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -11,8 +11,7 @@ export SQLX_OFFLINE=true
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    echo "==> cargo leptos build --release --split"
-    cargo leptos build --release --split
+    bash scripts/build-site.sh
 fi
 
 free_port() {

@@ -11,8 +11,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export SQLX_OFFLINE=true
 
 bash scripts/setup.sh
-echo "==> cargo leptos build --release --split"
-cargo leptos build --release --split
+bash scripts/build-site.sh
 
 data_dir=${CHATDECK_DATA_DIR:-./data}
 if [ ! -e "$data_dir/.first-run-done" ]; then

@@ -80,6 +80,7 @@ check "clippy okchat + client" cargo clippy -p okchat --features client --all-ta
 check "clippy server (ssr)" cargo clippy -p server --all-targets -- -D warnings
 check "clippy app (ssr)" cargo clippy -p app --features ssr --all-targets -- -D warnings
 check "clippy frontend (hydrate, wasm32)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+check "clippy widget (hydrate, wasm32)" cargo clippy -p widget --target wasm32-unknown-unknown -- -D warnings
 
 tests "cargo test okchat" cargo test -p okchat --features client
 tests "cargo test server (unit + HTTP)" cargo test -p server

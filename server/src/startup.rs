@@ -132,6 +132,8 @@ async fn require_session(
     let open = [
         "/api/",
         "/pkg/",
+        // The embedded widget's own wasm (`app::widget::page::WIDGET_PKG`).
+        "/pkg-widget/",
         "/uploads/",
         "/healthz",
         "/login",

@@ -5,6 +5,7 @@
 pub mod case;
 pub mod fields;
 pub mod format;
+#[cfg(feature = "console")]
 pub mod frame;
 pub mod keep_typed;
 pub mod page_error;

@@ -22,7 +22,17 @@ use super::transcript::{Author, Message, Transcript};
 #[cfg(feature = "hydrate")]
 const POLL_MS: u32 = 2_000;
 
-#[island(lazy)]
+/// Called by the widget's wasm entry (`frontend/widget`) once its module has loaded; the page's
+/// script then hydrates the island. Calling into this crate is also what links it, and so the
+/// island's export, into that wasm.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_islands();
+}
+
+/// An eager island: it is the only one in its own wasm (`frontend/widget`), which `--split`
+/// never touches, and a lazy one would import the splitter's loader.
+#[island]
 pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> impl IntoView {
     let id = StoredValue::new(chatbot_id);
     let words = StoredValue::new(strings);

@@ -3,6 +3,7 @@
 //! the chatbot's branding, the transcript and what happens on Send from whoever hosts it.
 
 pub mod composer;
+#[cfg(feature = "live-widget")]
 pub mod live;
 pub mod look;
 #[cfg(feature = "ssr")]
@@ -11,6 +12,7 @@ pub mod markdown;
 pub mod page;
 pub mod strings;
 pub mod transcript;
+#[cfg(feature = "live-widget")]
 pub mod visitor;
 
 use leptos::either::Either;

@@ -83,15 +83,28 @@ impl Overrides {
     }
 }
 
-/// Leptos starts hydrating in a `requestIdleCallback`, which a browser may postpone for as long
-/// as it likes; a frame on someone else's busy page, or one prefetched while hidden, can wait
-/// for ever (seen in the browser tests: the module never imported). Idle callbacks on this page
-/// get a deadline, so the panel hydrates within a fraction of a second either way.
-const IDLE_DEADLINE: &str = "(function(w){var r=w.requestIdleCallback;if(r){w.requestIdleCallback=\
-function(c,o){return r.call(w,c,Object.assign({timeout:300},o))}}})(window)";
+/// Where the widget's own wasm is served (`scripts/build-widget.sh` writes it under the site
+/// root): not under `pkg/`, which cargo-leptos owns.
+pub const WIDGET_PKG: &str = "/pkg-widget";
+
+/// Loads the widget's wasm and hydrates the page's one island. Leptos's `HydrationScripts`
+/// would load the console's wasm (its options name one output per process, and it remembers
+/// the first page's split manifest for good), and it waits for a `requestIdleCallback` that a
+/// browser may postpone for as long as it likes in a frame on a busy page; this starts at once.
+fn hydration_script() -> String {
+    format!(
+        "import init, * as widget from '{WIDGET_PKG}/panel.js';\
+         init({{module_or_path: '{WIDGET_PKG}/panel.wasm'}}).then(() => {{\
+         widget.hydrate();\
+         for (const island of document.querySelectorAll('leptos-island')) {{\
+         widget[island.dataset.component]?.(island);\
+         }}\
+         }});"
+    )
+}
 
 /// The widget page's document, which only `frame_ancestors` may frame.
-pub fn shell(options: LeptosOptions, boot: WidgetBoot, frame_ancestors: String) -> impl IntoView {
+pub fn shell(boot: WidgetBoot, frame_ancestors: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::ui::security::send_policy(&frame_ancestors);
     #[cfg(not(feature = "ssr"))]
@@ -109,8 +122,19 @@ pub fn shell(options: LeptosOptions, boot: WidgetBoot, frame_ancestors: String) 
                 <link rel="icon" href="data:," />
                 <link rel="stylesheet" href="/pkg/chatdeck.css" />
                 <title>{boot.look.header.clone()}</title>
-                <script nonce=leptos::nonce::use_nonce() inner_html=IDLE_DEADLINE></script>
-                <HydrationScripts options islands=true />
+                <link rel="modulepreload" href=format!("{WIDGET_PKG}/panel.js") />
+                <link
+                    rel="preload"
+                    href=format!("{WIDGET_PKG}/panel.wasm")
+                    r#as="fetch"
+                    r#type="application/wasm"
+                    crossorigin=""
+                />
+                <script
+                    type="module"
+                    nonce=leptos::nonce::use_nonce()
+                    inner_html=hydration_script()
+                ></script>
             </head>
             <body class="h-full bg-white antialiased dark:bg-slate-900">
                 <LiveWidget chatbot_id=boot.chatbot_id look=boot.look strings=boot.strings />

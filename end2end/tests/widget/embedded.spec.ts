@@ -236,3 +236,20 @@ test("on a phone the widget opens as a full-screen sheet", async ({ browser, req
   await expect(frame.getByRole("button", { name: "Close chat" })).toBeVisible();
   await phone.close();
 });
+
+test("the opened widget loads its own wasm and none of the console's", async ({ page, request }) => {
+  const siteOrigin = `http://localhost:${host.port}`;
+  const bot = await publicBot(request, [siteOrigin]);
+  const loaded: string[] = [];
+  page.on("requestfinished", (r) => {
+    if (r.url().startsWith(chatdeck)) loaded.push(new URL(r.url()).pathname);
+  });
+  await page.goto(`${siteOrigin}/?bot=${bot.id}`);
+  const frame = await openWidget(page);
+  await frame.getByRole("textbox", { name: "Message" }).fill("How often should I descale?");
+  await frame.getByRole("button", { name: "Send" }).click();
+  await expect(frame.getByText(/vinegar/i).last()).toBeVisible({ timeout: 20_000 });
+  const scripts = loaded.filter((path) => /\.(wasm|js)$/.test(path));
+  expect(scripts).toContain("/pkg-widget/panel.wasm");
+  expect(scripts.filter((path) => path.startsWith("/pkg/")), loaded.join("\n")).toEqual([]);
+});

@@ -39,10 +39,9 @@ pub async fn page(
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok());
     let boot = boot(&bot, &overrides, accept_language);
-    let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_async_with_context(
         || {},
-        move || app::widget::page::shell(options.clone(), boot.clone(), frame_ancestors.clone()),
+        move || app::widget::page::shell(boot.clone(), frame_ancestors.clone()),
     );
     let mut response = render(request).await;
     if response.status() != StatusCode::OK {
