@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The release site under target/site and the `chatdeck` binary: the server and the console's
 # wasm through cargo-leptos (`--split`: each lazy island its own chunk), then the embedded
-# widget's own wasm into target/site/pkg-widget. The widget is a second wasm, not a project of
-# cargo-leptos's: a second project would build and link the whole server again. Its steps are
-# the ones cargo-leptos runs for a release front (cargo build for wasm32 with the wasm-release
-# profile, wasm-bindgen --target web, wasm-opt -Oz with the same features).
+# widget's own wasm and style sheet into target/site/pkg-widget. The widget is a second wasm,
+# not a second cargo-leptos project: that would build and link the whole server again. Its
+# steps are the ones cargo-leptos runs for a release front (cargo build for wasm32 with the
+# wasm-release profile, wasm-bindgen --target web, wasm-opt -Oz with the same features; here
+# with --converge too, which takes 2 kB more off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true
@@ -21,8 +22,9 @@ rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 wasm-bindgen --target web --no-typescript --out-name panel --out-dir "$out.tmp" \
     target/front/wasm32-unknown-unknown/wasm-release/widget.wasm
 # Binaryen from npm (scripts/setup.sh), as cargo-leptos uses: Debian's is too old.
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
     "$out.tmp/panel_bg.wasm" -o "$out.tmp/panel.wasm"
 rm "$out.tmp/panel_bg.wasm"
+node_modules/.bin/tailwindcss --input style/widget.css --output "$out.tmp/panel.css" --minify
 # Swapped in whole, so a running server never serves one file of each build.
 rm -rf "$out" && mv "$out.tmp" "$out"

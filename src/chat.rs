@@ -188,6 +188,20 @@ impl StreamPart {
         })
     }
 
+    /// What a reader showing only the answer needs from a line: the text of a `0:` frame
+    /// (`Ok`), the message of a `3:` error frame (`Err`), `None` for any other line. Unlike
+    /// [`StreamPart::parse_line`] it decodes nothing but those two frames' JSON strings, so a
+    /// browser build using only this carries no generic JSON values (the embedded widget).
+    pub fn answer_piece(line: &str) -> Option<Result<String, String>> {
+        let (code, json) = line.split_once(':')?;
+        let string = || serde_json::from_str::<String>(json).ok();
+        match code {
+            "0" => string().map(Ok),
+            "3" => string().map(Err),
+            _ => None,
+        }
+    }
+
     /// Renders the frame as one line, newline included.
     pub fn to_line(&self) -> String {
         let (code, value) = match self {
@@ -284,6 +298,27 @@ mod tests {
             assert!(line.ends_with('\n') && !line[..line.len() - 1].contains('\n'));
             assert_eq!(StreamPart::parse_line(line.trim_end()).unwrap(), part);
         }
+    }
+
+    #[test]
+    fn the_answer_pieces_are_the_text_and_error_frames_only() {
+        let text = StreamPart::Text("Hello \"world\"\n".into()).to_line();
+        assert_eq!(
+            StreamPart::answer_piece(text.trim_end()),
+            Some(Ok("Hello \"world\"\n".into()))
+        );
+        let error = StreamPart::Error("provider down".into()).to_line();
+        assert_eq!(
+            StreamPart::answer_piece(error.trim_end()),
+            Some(Err("provider down".into()))
+        );
+        let start = StreamPart::StartStep {
+            message_id: "m1".into(),
+        }
+        .to_line();
+        assert_eq!(StreamPart::answer_piece(start.trim_end()), None);
+        assert_eq!(StreamPart::answer_piece("0:not json"), None);
+        assert_eq!(StreamPart::answer_piece("hello"), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 // browser; the server renders the same island without them.
 #![cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use okchat::Feedback;
@@ -43,8 +43,8 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> imp
     let token = StoredValue::new(None::<String>);
     // The visitor's rating of each answer, and the documents it drew on (when the owner shows
     // them), by message id.
-    let ratings = RwSignal::new(HashMap::<String, Feedback>::new());
-    let sources = RwSignal::new(HashMap::<String, Vec<String>>::new());
+    let ratings = RwSignal::new(BTreeMap::<String, Feedback>::new());
+    let sources = RwSignal::new(BTreeMap::<String, Vec<String>>::new());
     let (primary, secondary) = paints(&look);
     let messages = Signal::derive(move || {
         entries
@@ -248,8 +248,8 @@ pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> imp
         #[cfg(feature = "hydrate")]
         token.set_value(Some(super::visitor::new_session()));
         entries.set(Vec::new());
-        ratings.set(HashMap::new());
-        sources.set(HashMap::new());
+        ratings.set(BTreeMap::new());
+        sources.set(BTreeMap::new());
         trouble.set(None);
     };
     let close = move |()| {
@@ -396,7 +396,7 @@ const THUMB: &str = "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h3zm2 11h8.3a2 2 0
 #[component]
 fn Rating(
     message_id: String,
-    ratings: RwSignal<HashMap<String, Feedback>>,
+    ratings: RwSignal<BTreeMap<String, Feedback>>,
     on_rate: Callback<(String, Option<Feedback>)>,
     words: Strings,
 ) -> impl IntoView {

@@ -120,7 +120,7 @@ pub fn shell(boot: WidgetBoot, frame_ancestors: String) -> impl IntoView {
                 <meta name="robots" content="noindex" />
                 // No favicon request from inside someone else's page.
                 <link rel="icon" href="data:," />
-                <link rel="stylesheet" href="/pkg/chatdeck.css" />
+                <link rel="stylesheet" href=format!("{WIDGET_PKG}/panel.css") />
                 <title>{boot.look.header.clone()}</title>
                 <link rel="modulepreload" href=format!("{WIDGET_PKG}/panel.js") />
                 <link

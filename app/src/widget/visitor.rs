@@ -98,10 +98,11 @@ mod browser {
         text: &str,
         mut on_text: impl FnMut(&str),
     ) -> Result<(), Trouble> {
-        let body = serde_json::json!({
-            "messages": [{"role": "user", "content": text}],
-            "sessionToken": token,
-        });
+        let body = okchat::ChatRequest {
+            messages: vec![okchat::ChatMessage::user(text)],
+            platform: None,
+            session_token: Some(token.to_owned()),
+        };
         let response = Request::post(&path(chatbot_id, "/chat?stream=true"))
             .json(&body)
             .map_err(|_| Trouble::Failed)?
@@ -132,10 +133,10 @@ mod browser {
                 frames.extend(lines.push(&js_sys::Uint8Array::new(&value).to_vec()));
             }
             for line in frames {
-                match StreamPart::parse_line(&String::from_utf8_lossy(&line)) {
-                    Ok(StreamPart::Text(delta)) => on_text(&delta),
-                    Ok(StreamPart::Error(_)) => failed = true,
-                    _ => {}
+                match StreamPart::answer_piece(&String::from_utf8_lossy(&line)) {
+                    Some(Ok(delta)) => on_text(&delta),
+                    Some(Err(_)) => failed = true,
+                    None => {}
                 }
             }
             if done {
@@ -156,7 +157,14 @@ mod browser {
         message_id: &str,
         feedback: Option<okchat::Feedback>,
     ) -> Result<(), Trouble> {
-        let body = serde_json::json!({"feedback": feedback.map(okchat::Feedback::as_str)});
+        /// The body of a rating: `{"feedback": "up" | "down" | null}`.
+        #[derive(serde::Serialize)]
+        struct Rating {
+            feedback: Option<&'static str>,
+        }
+        let body = Rating {
+            feedback: feedback.map(okchat::Feedback::as_str),
+        };
         let url = path(
             chatbot_id,
             &format!("/sessions/{token}/messages/{message_id}"),

@@ -64,10 +64,13 @@ async function openWidget(page: Page) {
   return panelReady(page, said);
 }
 
-/** Whether a CSS colour is dark (Tailwind writes its palette in `lab()`). */
+/** Whether a CSS colour is dark (Tailwind writes its palette in `oklch()`; cargo-leptos's build
+ * of the console's style sheet turns it into `lab()`). */
 function isDark(color: string): boolean {
   const lab = /^lab\(([\d.]+)/.exec(color);
   if (lab) return Number(lab[1]) < 25;
+  const oklch = /^oklch\(([\d.]+)(%?)/.exec(color);
+  if (oklch) return Number(oklch[1]) / (oklch[2] ? 100 : 1) < 0.3;
   const rgb = /^rgba?\((\d+), (\d+), (\d+)/.exec(color);
   return !!rgb && Number(rgb[1]) + Number(rgb[2]) + Number(rgb[3]) < 150;
 }
@@ -237,7 +240,7 @@ test("on a phone the widget opens as a full-screen sheet", async ({ browser, req
   await phone.close();
 });
 
-test("the opened widget loads its own wasm and none of the console's", async ({ page, request }) => {
+test("the opened widget loads its own wasm and styles and none of the console's", async ({ page, request }) => {
   const siteOrigin = `http://localhost:${host.port}`;
   const bot = await publicBot(request, [siteOrigin]);
   const loaded: string[] = [];
@@ -249,7 +252,6 @@ test("the opened widget loads its own wasm and none of the console's", async ({ 
   await frame.getByRole("textbox", { name: "Message" }).fill("How often should I descale?");
   await frame.getByRole("button", { name: "Send" }).click();
   await expect(frame.getByText(/vinegar/i).last()).toBeVisible({ timeout: 20_000 });
-  const scripts = loaded.filter((path) => /\.(wasm|js)$/.test(path));
-  expect(scripts).toContain("/pkg-widget/panel.wasm");
-  expect(scripts.filter((path) => path.startsWith("/pkg/")), loaded.join("\n")).toEqual([]);
+  expect(loaded).toEqual(expect.arrayContaining(["/pkg-widget/panel.wasm", "/pkg-widget/panel.css"]));
+  expect(loaded.filter((path) => path.startsWith("/pkg/")), loaded.join("\n")).toEqual([]);
 });
