@@ -62,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
         knowledge: server::knowledge::KnowledgeConfig::default(),
         chat: Default::default(),
         widget: Default::default(),
+        ops: Default::default(),
     };
     let app = Application::build(config).await?;
     let base = format!("http://{}", app.local_addr());

@@ -119,6 +119,9 @@ pub struct ServeArgs {
     pub chat: ChatArgs,
     #[command(flatten)]
     pub widget: WidgetArgs,
+    /// The bearer token `/metrics` asks for; without one `/metrics` is not served.
+    #[arg(long, env = "CHATDECK_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// Public widget traffic.
@@ -344,6 +347,9 @@ async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
         knowledge: args.knowledge.config()?,
         chat: args.chat.config(),
         widget: args.widget.config(),
+        ops: crate::ops::OpsConfig {
+            metrics_token: args.metrics_token.map(Into::into),
+        },
     };
     let data_dir = config.data_dir.clone();
     let app = Application::build(config).await?;

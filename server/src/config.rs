@@ -7,6 +7,7 @@ use secrecy::SecretString;
 
 use crate::chat::config::ChatConfig;
 use crate::knowledge::KnowledgeConfig;
+use crate::ops::OpsConfig;
 use crate::widget::WidgetConfig;
 
 #[derive(Debug, Clone)]
@@ -24,6 +25,7 @@ pub struct Config {
     pub knowledge: KnowledgeConfig,
     pub chat: ChatConfig,
     pub widget: WidgetConfig,
+    pub ops: OpsConfig,
 }
 
 /// `CHATDECK_BACKEND_URL` and `CHATDECK_BACKEND_API_KEY`. The key is a `SecretString`, so
@@ -69,9 +71,13 @@ mod tests {
             knowledge: KnowledgeConfig::default(),
             chat: ChatConfig::default(),
             widget: WidgetConfig::default(),
+            ops: OpsConfig {
+                metrics_token: Some("scrape-secret-4f1d".into()),
+            },
         };
         let printed = format!("{config:?}");
         assert!(printed.contains("https://v2.okchat.ai"), "{printed}");
         assert!(!printed.contains("15a23c21"), "{printed}");
+        assert!(!printed.contains("scrape-secret"), "{printed}");
     }
 }

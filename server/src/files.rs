@@ -16,7 +16,15 @@ pub trait FileStore: Send + Sync + 'static {
     async fn delete(&self, key: &str) -> io::Result<()>;
     /// Removes everything under `prefix`; a missing prefix is not an error.
     async fn delete_prefix(&self, prefix: &str) -> io::Result<()>;
+    /// Succeeds when the storage takes a write now (readiness).
+    async fn check(&self) -> io::Result<()> {
+        self.put(READY_PROBE, b"ok").await?;
+        self.delete(READY_PROBE).await
+    }
 }
+
+/// The key `FileStore::check` writes and removes.
+const READY_PROBE: &str = ".ready-probe";
 
 /// Files under a directory (`<data dir>/uploads`).
 pub struct LocalFiles {

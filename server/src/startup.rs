@@ -63,9 +63,14 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         Arc::new(LocalFiles::new(config.knowledge_dir())),
         config.knowledge.clone(),
     ));
+    let metrics = Arc::new(crate::ops::Metrics::new());
     Ok(AppState {
         knowledge,
-        chat: Arc::new(crate::chat::service::Chat::new(&config.chat)),
+        chat: Arc::new(crate::chat::service::Chat::new(
+            &config.chat,
+            metrics.clone(),
+        )),
+        metrics,
         leptos_options: leptos_options(&config),
         sessions: Arc::new(SessionCache::new(store.clone())),
         limits: spawn_rate_limits(&config.widget),
@@ -136,6 +141,8 @@ async fn require_session(
         "/pkg-widget/",
         "/uploads/",
         "/healthz",
+        "/readyz",
+        "/metrics",
         "/login",
         // The embedded widget: its loader and its page are for visitors, not console users.
         "/widget",
@@ -216,7 +223,7 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ));
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .merge(crate::ops::routes::router())
         .merge(api_router(&state.config.knowledge))
         .merge(crate::widget::routes::router())
         .nest_service("/uploads", uploads)
@@ -247,6 +254,10 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
         ))
         .layer(axum::middleware::from_fn(
             http::request_id::attach_request_id,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ops::routes::record,
         ))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -284,7 +295,12 @@ impl Application {
         console.spawn_key_renewal();
         // The instance's workers are named after it, so a lease shows who holds a job.
         let instance = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
-        knowledge::worker::spawn(state.store.clone(), state.knowledge.clone(), &instance);
+        knowledge::worker::spawn(
+            state.store.clone(),
+            state.knowledge.clone(),
+            state.metrics.clone(),
+            &instance,
+        );
         Ok(Self {
             listener,
             router: router(state.clone(), console.clone()),

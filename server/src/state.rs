@@ -10,6 +10,7 @@ use crate::chat::service::Chat;
 use crate::config::Config;
 use crate::files::FileStore;
 use crate::knowledge::service::Knowledge;
+use crate::ops::Metrics;
 use crate::store::DynStore;
 use crate::users::sessions::SessionCache;
 use crate::widget::limits::RateLimits;
@@ -26,4 +27,6 @@ pub struct AppState {
     pub chat: Arc<Chat>,
     /// The public widget routes' quotas on chat messages.
     pub limits: Arc<RateLimits>,
+    /// This instance's measurements (`/metrics`).
+    pub metrics: Arc<Metrics>,
 }

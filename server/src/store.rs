@@ -11,11 +11,20 @@ use std::sync::Arc;
 use crate::chatbots::store::ChatbotStore;
 use crate::conversations::store::ConversationStore;
 use crate::knowledge::store::KnowledgeStore;
+use crate::ops::store::OpsStore;
 use crate::orgs::store::OrgStore;
 use crate::users::store::UserStore;
 
 pub trait Store:
-    ChatbotStore + OrgStore + UserStore + KnowledgeStore + ConversationStore + Send + Sync + 'static
+    ChatbotStore
+    + OrgStore
+    + UserStore
+    + KnowledgeStore
+    + ConversationStore
+    + OpsStore
+    + Send
+    + Sync
+    + 'static
 {
 }
 
@@ -25,6 +34,7 @@ impl<
             + UserStore
             + KnowledgeStore
             + ConversationStore
+            + OpsStore
             + Send
             + Sync
             + 'static,

@@ -34,6 +34,7 @@ use crate::conversations::store::{
 };
 use crate::error::{ApiError, ApiResult};
 use crate::knowledge::service::{retrieve, Knowledge};
+use crate::ops::Metrics;
 use crate::store::DynStore;
 
 /// Model steps of one answer, tool steps included.
@@ -52,16 +53,18 @@ pub struct Chat {
     deployment: bool,
     /// The model every bot uses on that endpoint, when the operator set one.
     model: Option<String>,
+    /// Where answers' first-token times and provider failures are counted.
+    metrics: Arc<Metrics>,
 }
 
 impl Default for Chat {
     fn default() -> Self {
-        Self::new(&ChatConfig::default())
+        Self::new(&ChatConfig::default(), Arc::new(Metrics::new()))
     }
 }
 
 impl Chat {
-    pub fn new(config: &ChatConfig) -> Self {
+    pub fn new(config: &ChatConfig, metrics: Arc<Metrics>) -> Self {
         let openai = config.openai.clone().unwrap_or_else(|| OpenAiConfig {
             base_url: OPENAI_BASE_URL.into(),
             api_key: None,
@@ -72,6 +75,7 @@ impl Chat {
             deployment: config.openai.is_some(),
             model: openai.model.clone(),
             openai: Arc::new(OpenAiProvider::new(openai, config.limits)),
+            metrics,
         }
     }
 
@@ -238,6 +242,7 @@ pub async fn start(
         canned,
         started: Instant::now(),
         sender,
+        metrics: chat.metrics.clone(),
     };
     let outcome = tokio::spawn(turn.run());
     Ok(Started::Answering {
@@ -358,6 +363,7 @@ struct Generation {
     /// A fixed answer instead of the model's (the lead request).
     canned: Option<String>,
     started: Instant,
+    metrics: Arc<Metrics>,
     sender: mpsc::Sender<StreamPart>,
 }
 
@@ -411,6 +417,14 @@ impl Generation {
         }
         if let Err(error) = self.store_answer(&progress).await {
             tracing::error!(%error, session = %self.session_id, "the answer could not be stored");
+        }
+        if let Some(ms) = progress.first_token_ms {
+            let ms = u64::try_from(ms).unwrap_or(u64::MAX);
+            self.metrics
+                .observe_first_token(std::time::Duration::from_millis(ms));
+        }
+        if progress.error.is_some() {
+            self.metrics.count_provider_error();
         }
         if !progress.cut_off {
             let _ = self.send(self.answer_frame(&progress)).await;

@@ -6,6 +6,8 @@
 //! its lease runs out and any instance takes it over. A job whose document was replaced or
 //! deleted meanwhile changes nothing (`KnowledgeStore::complete_job`).
 
+use crate::ops::metrics::JobOutcome;
+use crate::ops::Metrics;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,11 +27,12 @@ const POLL: Duration = Duration::from_secs(2);
 const RETRY_AFTER: Duration = Duration::from_secs(15);
 
 /// Starts `knowledge.config.workers` workers named `instance/n`; they run until the runtime stops.
-pub fn spawn(store: DynStore, knowledge: Arc<Knowledge>, instance: &str) {
+pub fn spawn(store: DynStore, knowledge: Arc<Knowledge>, metrics: Arc<Metrics>, instance: &str) {
     for n in 0..knowledge.config.workers.max(1) {
         let worker = Worker {
             store: store.clone(),
             knowledge: knowledge.clone(),
+            metrics: metrics.clone(),
             name: format!("{instance}/{n}"),
         };
         tokio::spawn(worker.run());
@@ -39,6 +42,7 @@ pub fn spawn(store: DynStore, knowledge: Arc<Knowledge>, instance: &str) {
 struct Worker {
     store: DynStore,
     knowledge: Arc<Knowledge>,
+    metrics: Arc<Metrics>,
     name: String,
 }
 
@@ -107,24 +111,36 @@ impl Worker {
                     .complete_job(&job, &self.name, &outcome, &now)
                     .await
                 {
-                    Ok(true) => tracing::info!(
-                        document,
-                        worker = self.name,
-                        ready = matches!(outcome, Outcome::Ready { .. }),
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        "document processed"
-                    ),
-                    Ok(false) => tracing::info!(
-                        document,
-                        "document changed or was deleted while processing; result discarded"
-                    ),
+                    Ok(true) => {
+                        self.metrics
+                            .observe_job(JobOutcome::Done, started.elapsed());
+                        tracing::info!(
+                            document,
+                            worker = self.name,
+                            ready = matches!(outcome, Outcome::Ready { .. }),
+                            elapsed_ms = started.elapsed().as_millis() as u64,
+                            "document processed"
+                        )
+                    }
+                    Ok(false) => {
+                        self.metrics
+                            .observe_job(JobOutcome::Discarded, started.elapsed());
+                        tracing::info!(
+                            document,
+                            "document changed or was deleted while processing; result discarded"
+                        )
+                    }
                     Err(error) => {
+                        self.metrics
+                            .observe_job(JobOutcome::Retried, started.elapsed());
                         tracing::error!(%error, document, "could not record a processed document");
                         self.release(&job).await;
                     }
                 }
             }
             Err(Passing(reason)) => {
+                self.metrics
+                    .observe_job(JobOutcome::Retried, started.elapsed());
                 tracing::warn!(reason, document, "processing will be retried");
                 self.release(&job).await;
             }

@@ -40,6 +40,9 @@ pub fn test_knowledge_config() -> server::knowledge::KnowledgeConfig {
     config
 }
 
+/// The bearer token the test servers' `/metrics` asks for.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
+
 pub async fn spawn_app() -> TestApp {
     start(Arc::new(tempfile::tempdir().expect("temp dir"))).await
 }
@@ -94,6 +97,32 @@ async fn start_with(
     chat: server::chat::config::ChatConfig,
     widget: server::widget::WidgetConfig,
 ) -> TestApp {
+    let ops = server::ops::OpsConfig {
+        metrics_token: Some(METRICS_TOKEN.into()),
+    };
+    start_with_ops(data_dir, knowledge, chat, widget, ops).await
+}
+
+/// A server whose operations settings are `ops` (the others as `spawn_app`'s).
+pub async fn spawn_app_with_ops(ops: server::ops::OpsConfig) -> TestApp {
+    let data_dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+    start_with_ops(
+        data_dir,
+        test_knowledge_config(),
+        Default::default(),
+        Default::default(),
+        ops,
+    )
+    .await
+}
+
+async fn start_with_ops(
+    data_dir: Arc<TempDir>,
+    knowledge: server::knowledge::KnowledgeConfig,
+    chat: server::chat::config::ChatConfig,
+    widget: server::widget::WidgetConfig,
+    ops: server::ops::OpsConfig,
+) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init();
     }
@@ -108,6 +137,7 @@ async fn start_with(
         knowledge,
         chat,
         widget,
+        ops,
     };
     let app = Application::build(config).await.expect("app builds");
     let base_url = format!("http://{}", app.local_addr());

@@ -10,6 +10,7 @@ mod conversations;
 mod helpers;
 mod http;
 mod knowledge;
+mod ops;
 mod orgs;
 mod users;
 mod widget;

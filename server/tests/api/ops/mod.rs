@@ -1,0 +1,4 @@
+//! `/readyz` and `/metrics`.
+
+mod metrics;
+mod readiness;
