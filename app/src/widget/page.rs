@@ -83,7 +83,7 @@ impl Overrides {
     }
 }
 
-/// Where the widget's own wasm is served (`scripts/build-widget.sh` writes it under the site
+/// Where the widget's own wasm is served (`scripts/build-site.sh` writes it under the site
 /// root): not under `pkg/`, which cargo-leptos owns.
 pub const WIDGET_PKG: &str = "/pkg-widget";
 
