@@ -24,6 +24,15 @@ use crate::{orgs, store, users};
 pub struct Cli {
     #[command(flatten)]
     pub data: DataArgs,
+    /// Log lines as text, or as one JSON object each for a log collector.
+    #[arg(
+        long,
+        env = "CHATDECK_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: crate::telemetry::LogFormat,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

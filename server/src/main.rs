@@ -11,7 +11,7 @@ fn main() -> std::process::ExitCode {
             server::knowledge::extract::child::serve_pdf(args).map_err(anyhow::Error::from)
         }
         _ => {
-            server::telemetry::init();
+            server::telemetry::init(cli.log_format);
             tokio::runtime::Runtime::new()
                 .map_err(anyhow::Error::from)
                 .and_then(|runtime| runtime.block_on(server::cli::run(cli)))

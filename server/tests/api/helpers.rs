@@ -124,7 +124,7 @@ async fn start_with_ops(
     ops: server::ops::OpsConfig,
 ) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
-        server::telemetry::init();
+        server::telemetry::init(Default::default());
     }
     let path: &Path = data_dir.path();
     let config = Config {
