@@ -13,6 +13,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
@@ -271,6 +272,8 @@ pub struct Application {
     router: Router,
     state: AppState,
     console: Arc<Console>,
+    /// Cancelled when the server starts shutting down (a signal, or `stop_handle`).
+    stopping: CancellationToken,
 }
 
 impl Application {
@@ -295,10 +298,12 @@ impl Application {
         console.spawn_key_renewal();
         // The instance's workers are named after it, so a lease shows who holds a job.
         let instance = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
+        let stopping = CancellationToken::new();
         knowledge::worker::spawn(
             state.store.clone(),
             state.knowledge.clone(),
             state.metrics.clone(),
+            stopping.clone(),
             &instance,
         );
         Ok(Self {
@@ -306,6 +311,7 @@ impl Application {
             router: router(state.clone(), console.clone()),
             state,
             console,
+            stopping,
         })
     }
 
@@ -325,14 +331,28 @@ impl Application {
         self.console.clone()
     }
 
+    /// Cancelling it shuts the server down as SIGTERM does (tests stop an instance with it).
+    pub fn stop_handle(&self) -> CancellationToken {
+        self.stopping.clone()
+    }
+
+    /// Serves until SIGTERM, Ctrl-C or the stop handle: then the knowledge workers hand their
+    /// jobs back, no new connection is taken, and requests and streams under way finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let stopping = self.stopping.clone();
+        let stopped = async move {
+            tokio::select! {
+                () = shutdown_signal() => stopping.cancel(),
+                () = stopping.cancelled() => {}
+            }
+        };
         // The peer address is the widget's visitor, for its rate limits.
         axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stopped)
         .await
     }
 }

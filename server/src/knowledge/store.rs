@@ -215,4 +215,6 @@ pub trait KnowledgeStore {
     ) -> StoreResult<bool>;
     /// Jobs not yet done (queued or held), for tests and the queue's depth.
     async fn pending_jobs(&self) -> StoreResult<i64>;
+    /// Of those, the jobs a worker holds at `now` (its lease runs past it).
+    async fn held_jobs(&self, now: &str) -> StoreResult<i64>;
 }

@@ -6,18 +6,19 @@
 //! its lease runs out and any instance takes it over. A job whose document was replaced or
 //! deleted meanwhile changes nothing (`KnowledgeStore::complete_job`).
 
-use crate::ops::metrics::JobOutcome;
-use crate::ops::Metrics;
 use std::sync::Arc;
 use std::time::Duration;
 
 use okchat::DocumentSource;
 use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
 
 use super::chunk;
 use super::extract::{self, Format};
 use super::service::Knowledge;
 use super::store::{ClaimedJob, FetchedFile, NewChunk, Outcome};
+use crate::ops::metrics::JobOutcome;
+use crate::ops::Metrics;
 use crate::store::DynStore;
 
 /// How long an idle worker waits before looking again when nothing woke it (another instance
@@ -27,12 +28,22 @@ const POLL: Duration = Duration::from_secs(2);
 const RETRY_AFTER: Duration = Duration::from_secs(15);
 
 /// Starts `knowledge.config.workers` workers named `instance/n`; they run until the runtime stops.
-pub fn spawn(store: DynStore, knowledge: Arc<Knowledge>, metrics: Arc<Metrics>, instance: &str) {
+/// Starts the instance's workers. When `stopping` is cancelled (the server shuts down), each
+/// stops claiming and hands the job it holds back to the queue at once, for another instance
+/// (or this one's next start) to take without waiting for the lease to run out.
+pub fn spawn(
+    store: DynStore,
+    knowledge: Arc<Knowledge>,
+    metrics: Arc<Metrics>,
+    stopping: CancellationToken,
+    instance: &str,
+) {
     for n in 0..knowledge.config.workers.max(1) {
         let worker = Worker {
             store: store.clone(),
             knowledge: knowledge.clone(),
             metrics: metrics.clone(),
+            stopping: stopping.clone(),
             name: format!("{instance}/{n}"),
         };
         tokio::spawn(worker.run());
@@ -43,6 +54,7 @@ struct Worker {
     store: DynStore,
     knowledge: Arc<Knowledge>,
     metrics: Arc<Metrics>,
+    stopping: CancellationToken,
     name: String,
 }
 
@@ -57,7 +69,7 @@ struct Passing(String);
 
 impl Worker {
     async fn run(self) {
-        loop {
+        while !self.stopping.is_cancelled() {
             // Registered for a wake-up before looking, so a job queued in between is not missed.
             let woken = self.knowledge.wake.notified();
             tokio::pin!(woken);
@@ -69,11 +81,15 @@ impl Worker {
                     tokio::select! {
                         () = &mut woken => {}
                         () = tokio::time::sleep(POLL) => {}
+                        () = self.stopping.cancelled() => {}
                     }
                 }
                 Err(error) => {
                     tracing::error!(%error, worker = self.name, "could not claim a job");
-                    tokio::time::sleep(POLL).await;
+                    tokio::select! {
+                        () = tokio::time::sleep(POLL) => {}
+                        () = self.stopping.cancelled() => {}
+                    }
                 }
             }
         }
@@ -99,8 +115,20 @@ impl Worker {
             })
         } else {
             let renewal = self.keep_lease(&job);
-            let outcome = self.ingest(&job).await;
+            // Nothing is written until the job completes below, so dropping the work halfway
+            // leaves the document as it was (the PDF reader's process is killed with it).
+            let outcome = tokio::select! {
+                outcome = self.ingest(&job) => Some(outcome),
+                () = self.stopping.cancelled() => None,
+            };
             renewal.abort();
+            let Some(outcome) = outcome else {
+                self.metrics
+                    .observe_job(JobOutcome::Retried, started.elapsed());
+                tracing::info!(document, "shutting down: the job goes back to the queue");
+                self.hand_back(&job, &crate::time::now()).await;
+                return;
+            };
             outcome
         };
         match outcome {
@@ -148,9 +176,14 @@ impl Worker {
     }
 
     async fn release(&self, job: &ClaimedJob) {
+        self.hand_back(job, &at(RETRY_AFTER)).await;
+    }
+
+    /// Gives the job up, to be claimed again from `run_after` on.
+    async fn hand_back(&self, job: &ClaimedJob, run_after: &str) {
         if let Err(error) = self
             .store
-            .release_job(&job.job_id, &self.name, &at(RETRY_AFTER))
+            .release_job(&job.job_id, &self.name, run_after)
             .await
         {
             // The lease runs out by itself; the job is retried then.

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub console: Arc<Console>,
     /// Shared by the replicas of this app.
     pub data_dir: Arc<TempDir>,
+    /// Cancelling it shuts this server down as SIGTERM would.
+    pub stop: tokio_util::sync::CancellationToken,
 }
 
 /// A fixture file of the contract crate (`tests/fixtures/` at the workspace root).
@@ -143,6 +145,7 @@ async fn start_with_ops(
     let base_url = format!("http://{}", app.local_addr());
     let state = app.state().clone();
     let console = app.console();
+    let stop = app.stop_handle();
     tokio::spawn(app.run_until_stopped());
     let key = issue_key(&state, "acme").await;
     TestApp {
@@ -153,6 +156,7 @@ async fn start_with_ops(
         state,
         console,
         data_dir,
+        stop,
     }
 }
 

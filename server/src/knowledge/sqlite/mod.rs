@@ -844,6 +844,16 @@ impl KnowledgeStore for SqliteStore {
             .await?;
         Ok(n)
     }
+
+    async fn held_jobs(&self, now: &str) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "select count(*) from knowledge_job
+             where claimed_by is not null and claimed_until > ?1",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
 }
 
 #[cfg(test)]

@@ -315,3 +315,54 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
     second.kill().unwrap();
     second.wait().unwrap();
 }
+
+/// How many jobs a worker holds now.
+async fn held(store: &DynStore) -> i64 {
+    store.held_jobs(&server::time::now()).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_server_shutting_down_hands_its_job_back_at_once_for_another_to_finish() {
+    // A lease far longer than the test: only a job handed back can move on in time.
+    let app = crate::helpers::spawn_app_with(|knowledge| {
+        knowledge.lease = Duration::from_secs(600);
+    })
+    .await;
+    let bot = app.create("Handed back").await;
+    let manual: String = (0..60_000)
+        .map(|i| {
+            format!(
+                "## Part {i}\n\nThe measurement number {i} reads {} units.\n\n",
+                i * 3
+            )
+        })
+        .collect();
+    let uploaded = app
+        .client
+        .knowledge_base_files(&bot.id, vec![UploadFile::new("manual.md", manual)])
+        .await
+        .unwrap();
+    let store = app.state.store.clone();
+    let started = Instant::now();
+    while held(&store).await == 0 {
+        assert!(started.elapsed() < Duration::from_secs(20), "never claimed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    app.stop.cancel();
+    let stopped = Instant::now();
+    while held(&store).await > 0 {
+        assert!(
+            stopped.elapsed() < Duration::from_secs(5),
+            "the stopping server still holds its job"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(store.pending_jobs().await.unwrap(), 1, "back in the queue");
+
+    let replica = app.replica().await;
+    let document = crate::knowledge::settled(&replica, &bot.id, &uploaded.documents[0].id).await;
+    assert_eq!(document.status, DocumentStatus::Ready, "{document:?}");
+    assert!(document.chunk_count > 0);
+    assert_eq!(store.pending_jobs().await.unwrap(), 0);
+}
