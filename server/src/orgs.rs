@@ -5,6 +5,8 @@ pub mod keys;
 pub mod sqlite;
 pub mod store;
 
+use std::time::Duration;
+
 use ::time::OffsetDateTime;
 use okchat::ApiKey;
 
@@ -135,14 +137,49 @@ pub async fn revoke_key(store: &DynStore, id_or_prefix: &str) -> anyhow::Result<
     }
 }
 
-/// The organization a presented key belongs to, if the key is well-formed, known and not revoked.
-pub async fn authenticate(store: &DynStore, presented: &str) -> StoreResult<Option<String>> {
-    let Ok(key) = ApiKey::parse(presented) else {
-        return Ok(None);
-    };
-    store
-        .organization_for_key(&keys::digest(key.expose()), &crate::time::now())
-        .await
+/// How long a verified API key is trusted without asking the database again. A key revoked
+/// (`chatdeck api-key revoke`, through any instance) or expired is refused by every instance
+/// within this bound.
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// Keys verified in the last [`KEY_CACHE_TTL`], by digest, with their organization: every API
+/// request presents its key, and checking it was one of the two database round trips a read
+/// such as Get Chatbot cost. Unknown keys are not remembered (each is checked anew).
+pub struct KeyCache {
+    store: DynStore,
+    verified: moka::sync::Cache<String, String>,
+}
+
+impl KeyCache {
+    pub fn new(store: DynStore) -> Self {
+        Self {
+            store,
+            verified: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(KEY_CACHE_TTL)
+                .build(),
+        }
+    }
+
+    /// The organization a presented key belongs to, if the key is well-formed, known and not
+    /// revoked (as of at most [`KEY_CACHE_TTL`] ago).
+    pub async fn organization(&self, presented: &str) -> StoreResult<Option<String>> {
+        let Ok(key) = ApiKey::parse(presented) else {
+            return Ok(None);
+        };
+        let digest = keys::digest(key.expose());
+        if let Some(org) = self.verified.get(&digest) {
+            return Ok(Some(org));
+        }
+        let org = self
+            .store
+            .organization_for_key(&digest, &crate::time::now())
+            .await?;
+        if let Some(org) = &org {
+            self.verified.insert(digest, org.clone());
+        }
+        Ok(org)
+    }
 }
 
 #[cfg(test)]

@@ -74,6 +74,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         metrics,
         leptos_options: leptos_options(&config),
         sessions: Arc::new(SessionCache::new(store.clone())),
+        keys: Arc::new(crate::orgs::KeyCache::new(store.clone())),
         limits: spawn_rate_limits(&config.widget),
         store,
         files,

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::files::FileStore;
 use crate::knowledge::service::Knowledge;
 use crate::ops::Metrics;
+use crate::orgs::KeyCache;
 use crate::store::DynStore;
 use crate::users::sessions::SessionCache;
 use crate::widget::limits::RateLimits;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub chat: Arc<Chat>,
     /// The public widget routes' quotas on chat messages.
     pub limits: Arc<RateLimits>,
+    /// API keys verified lately (`orgs::KEY_CACHE_TTL`).
+    pub keys: Arc<KeyCache>,
     /// This instance's measurements (`/metrics`).
     pub metrics: Arc<Metrics>,
 }

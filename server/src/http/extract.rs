@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::orgs;
 use crate::state::AppState;
 
 /// The organization the request's API key belongs to.
@@ -25,7 +24,7 @@ impl FromRequestParts<AppState> for Org {
             ));
         };
         let presented = header.to_str().unwrap_or_default().trim();
-        match orgs::authenticate(&state.store, presented).await? {
+        match state.keys.organization(presented).await? {
             Some(org) => Ok(Org(org)),
             None => Err(ApiError::unauthorized("Invalid API key.")),
         }

@@ -11,9 +11,10 @@ use crate::orgs::keys;
 use crate::store::DynStore;
 
 /// How long a checked session is trusted without asking the database again. A session deleted
-/// behind this process's back (another replica, the database by hand) stays usable at most
-/// this long; sign-out through this process takes effect immediately.
-pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(30);
+/// behind this process's back (signed out through another instance, the database by hand)
+/// stays usable at most this long; sign-out through this process takes effect immediately.
+/// Long enough to cover the burst of checks one console page makes.
+pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// Entries kept at most; when full, only fresh sign-out tombstones survive (the rest re-check).
 const SESSION_CACHE_MAX: usize = 10_000;

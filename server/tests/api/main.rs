@@ -11,6 +11,6 @@ mod helpers;
 mod http;
 mod knowledge;
 mod ops;
-mod orgs;
+pub mod orgs;
 mod users;
 mod widget;

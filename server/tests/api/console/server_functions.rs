@@ -471,6 +471,18 @@ async fn pages_and_server_functions_share_one_session_check() {
         .unwrap();
     assert_eq!(page_status(&app, &cookie).await, 200);
     assert_eq!(app.list_status(&cookie).await, 200);
+    // ... and no longer than the documented bound, 5 s (1 s more for the requests).
+    let signed_out = std::time::Instant::now();
+    while page_status(&app, &cookie).await == 200 {
+        assert!(
+            signed_out.elapsed() < std::time::Duration::from_secs(6),
+            "a session signed out elsewhere still works after {:?}",
+            signed_out.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(page_status(&app, &cookie).await, 303);
+    assert_eq!(app.list_status(&cookie).await, 401);
     // Signing out through the console ends it for both at once.
     let cookie = app.session_cookie("acme", "bob@acme.example").await;
     assert_eq!(page_status(&app, &cookie).await, 200);

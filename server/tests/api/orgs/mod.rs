@@ -1,5 +1,5 @@
 //! Organizations: API keys authenticate a request, and one organization never reaches
 //! another's chatbots.
 
-mod api_keys;
+pub mod api_keys;
 mod isolation;
