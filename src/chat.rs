@@ -190,11 +190,15 @@ impl StreamPart {
 
     /// What a reader showing only the answer needs from a line: the text of a `0:` frame
     /// (`Ok`), the message of a `3:` error frame (`Err`), `None` for any other line. Unlike
-    /// [`StreamPart::parse_line`] it decodes nothing but those two frames' JSON strings, so a
-    /// browser build using only this carries no generic JSON values (the embedded widget).
-    pub fn answer_piece(line: &str) -> Option<Result<String, String>> {
+    /// [`StreamPart::parse_line`] it decodes nothing but those two frames' JSON strings, with
+    /// `decode` (a JSON string's text, `None` if it is not one): a browser build passes its own
+    /// smaller decoder and carries no generic JSON values (the embedded widget).
+    pub fn answer_piece(
+        line: &str,
+        decode: impl Fn(&str) -> Option<String>,
+    ) -> Option<Result<String, String>> {
         let (code, json) = line.split_once(':')?;
-        let string = || serde_json::from_str::<String>(json).ok();
+        let string = || decode(json);
         match code {
             "0" => string().map(Ok),
             "3" => string().map(Err),
@@ -304,21 +308,25 @@ mod tests {
     fn the_answer_pieces_are_the_text_and_error_frames_only() {
         let text = StreamPart::Text("Hello \"world\"\n".into()).to_line();
         assert_eq!(
-            StreamPart::answer_piece(text.trim_end()),
+            StreamPart::answer_piece(text.trim_end(), from_json),
             Some(Ok("Hello \"world\"\n".into()))
         );
         let error = StreamPart::Error("provider down".into()).to_line();
         assert_eq!(
-            StreamPart::answer_piece(error.trim_end()),
+            StreamPart::answer_piece(error.trim_end(), from_json),
             Some(Err("provider down".into()))
         );
         let start = StreamPart::StartStep {
             message_id: "m1".into(),
         }
         .to_line();
-        assert_eq!(StreamPart::answer_piece(start.trim_end()), None);
-        assert_eq!(StreamPart::answer_piece("0:not json"), None);
-        assert_eq!(StreamPart::answer_piece("hello"), None);
+        assert_eq!(StreamPart::answer_piece(start.trim_end(), from_json), None);
+        assert_eq!(StreamPart::answer_piece("0:not json", from_json), None);
+        assert_eq!(StreamPart::answer_piece("hello", from_json), None);
+    }
+
+    fn from_json(json: &str) -> Option<String> {
+        serde_json::from_str(json).ok()
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use okchat::Feedback;
+use serde::{Deserialize, Serialize};
 
 use super::composer::Composer;
 use super::look::{initial, paints, WidgetLook};
@@ -30,10 +31,50 @@ pub fn hydrate() {
     leptos::mount::hydrate_islands();
 }
 
+/// What the widget starts from, resolved by the server for one page: the bot, its look with
+/// the embed tag's overrides, and the words in the widget's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetBoot {
+    pub chatbot_id: String,
+    pub look: WidgetLook,
+    /// The widget's words, in the bot's language (for `auto`, the visitor's).
+    pub strings: Strings,
+}
+
+/// The page's element whose `data-boot` holds its [`WidgetBoot`] as JSON, for the browser.
+pub const BOOT_ID: &str = "widget-boot";
+
 /// An eager island: it is the only one in its own wasm (`frontend/widget`), which `--split`
-/// never touches, and a lazy one would import the splitter's loader.
+/// never touches, and a lazy one would import the splitter's loader. It takes no props: Leptos
+/// decodes an island's props with serde_json, and this wasm decodes its JSON with the much
+/// smaller serde-json-core instead (see [`super::visitor::decode`]); the page provides the
+/// boot as a context on the server and as JSON in the page for the browser.
 #[island]
-pub fn LiveWidget(chatbot_id: String, look: WidgetLook, strings: Strings) -> impl IntoView {
+pub fn LiveWidget() -> impl IntoView {
+    boot().map(panel)
+}
+
+/// The page's [`WidgetBoot`]: provided by the page on the server, read back from the page in
+/// the browser.
+fn boot() -> Option<WidgetBoot> {
+    #[cfg(feature = "ssr")]
+    return use_context::<WidgetBoot>();
+    #[cfg(feature = "hydrate")]
+    return document()
+        .get_element_by_id(BOOT_ID)?
+        .get_attribute("data-boot")
+        .and_then(|json| super::visitor::decode(&json));
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    None
+}
+
+fn panel(
+    WidgetBoot {
+        chatbot_id,
+        look,
+        strings,
+    }: WidgetBoot,
+) -> impl IntoView {
     let id = StoredValue::new(chatbot_id);
     let words = StoredValue::new(strings);
     // (server id, message); an id is `None` until the server has stored the message.

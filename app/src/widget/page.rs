@@ -4,20 +4,11 @@
 //! document it renders.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::live::LiveWidget;
+pub use super::live::WidgetBoot;
+use super::live::{LiveWidget, BOOT_ID};
 use super::look::WidgetLook;
-use super::strings::Strings;
-
-/// What the page needs to draw the widget, resolved by the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WidgetBoot {
-    pub chatbot_id: String,
-    pub look: WidgetLook,
-    /// The widget's words, in the bot's language (for `auto`, the visitor's).
-    pub strings: Strings,
-}
 
 /// An embed tag's overrides of the saved branding (`data-header`, `data-primary-color`, …),
 /// as the loader passes them in the page's query.
@@ -111,6 +102,11 @@ pub fn shell(boot: WidgetBoot, frame_ancestors: String) -> impl IntoView {
     let _ = frame_ancestors;
     let lang = boot.strings.tag.clone();
     let dir = if boot.strings.rtl { "rtl" } else { "ltr" };
+    let title = boot.look.header.clone();
+    // Written on the server, which cannot fail to encode these strings.
+    let boot_json = serde_json::to_string(&boot).unwrap_or_default();
+    // The island reads its start on the server from here, in the browser from `boot_json`.
+    provide_context(boot);
     view! {
         <!DOCTYPE html>
         <html lang=lang dir=dir class="follow-system h-full">
@@ -121,7 +117,7 @@ pub fn shell(boot: WidgetBoot, frame_ancestors: String) -> impl IntoView {
                 // No favicon request from inside someone else's page.
                 <link rel="icon" href="data:," />
                 <link rel="stylesheet" href=format!("{WIDGET_PKG}/panel.css") />
-                <title>{boot.look.header.clone()}</title>
+                <title>{title}</title>
                 <link rel="modulepreload" href=format!("{WIDGET_PKG}/panel.js") />
                 <link
                     rel="preload"
@@ -137,7 +133,8 @@ pub fn shell(boot: WidgetBoot, frame_ancestors: String) -> impl IntoView {
                 ></script>
             </head>
             <body class="h-full bg-white antialiased dark:bg-slate-900">
-                <LiveWidget chatbot_id=boot.chatbot_id look=boot.look strings=boot.strings />
+                <div id=BOOT_ID hidden data-boot=boot_json></div>
+                <LiveWidget />
             </body>
         </html>
     }

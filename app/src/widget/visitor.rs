@@ -27,6 +27,40 @@ impl Trouble {
     }
 }
 
+/// `json`, written by chatdeck's server, as a `T`; `None` if it is not one.
+///
+/// The widget decodes with serde-json-core, not serde_json: serde_json's deserializer (its
+/// number parsing and the float formatting of its error messages come with it) was 22 kB of
+/// the widget's 171 kB of gzipped wasm. serde-json-core skips unknown fields and unescapes
+/// strings, but does not join `\u` surrogate pairs: the server's serde_json writes characters
+/// outside ASCII as they are and escapes only control characters, so it never sends one.
+pub fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
+    // Unescaping never makes a string longer than its JSON.
+    let mut unescaped = vec![0; json.len()];
+    serde_json_core::from_str_escaped(json, &mut unescaped)
+        .ok()
+        .map(|(value, _)| value)
+}
+
+/// `value` as JSON, for a request's body: serde-json-core again (serde_json's serializer would
+/// be linked for this alone). It writes into a buffer of fixed size, so a body that does not
+/// fit is written again into one four times larger.
+pub fn encode<T: serde::Serialize>(value: &T) -> String {
+    let mut capacity = 1 << 10;
+    loop {
+        let mut json = vec![0; capacity];
+        // Its one error is a full buffer; past 64 MiB the server refuses the body anyway.
+        match serde_json_core::to_slice(value, &mut json) {
+            Err(_) if capacity < 1 << 26 => capacity *= 4,
+            written => {
+                json.truncate(written.unwrap_or(0));
+                // serde-json-core writes UTF-8 only.
+                return String::from_utf8(json).unwrap_or_default();
+            }
+        }
+    }
+}
+
 /// A stored message as the widget's transcript shows it, with its id.
 pub fn to_message(message: &PublicMessage) -> (String, Message) {
     let author = match (message.sender_type.as_str(), &message.author) {
@@ -87,7 +121,8 @@ mod browser {
         if !response.ok() {
             return Err(trouble(&response));
         }
-        let page: PublicMessages = response.json().await.map_err(|_| Trouble::Failed)?;
+        let json = response.text().await.map_err(|_| Trouble::Failed)?;
+        let page: PublicMessages = decode(&json).ok_or(Trouble::Failed)?;
         Ok(page.messages)
     }
 
@@ -104,7 +139,8 @@ mod browser {
             session_token: Some(token.to_owned()),
         };
         let response = Request::post(&path(chatbot_id, "/chat?stream=true"))
-            .json(&body)
+            .header("content-type", "application/json")
+            .body(encode(&body))
             .map_err(|_| Trouble::Failed)?
             .send()
             .await
@@ -133,7 +169,7 @@ mod browser {
                 frames.extend(lines.push(&js_sys::Uint8Array::new(&value).to_vec()));
             }
             for line in frames {
-                match StreamPart::answer_piece(&String::from_utf8_lossy(&line)) {
+                match StreamPart::answer_piece(&String::from_utf8_lossy(&line), decode) {
                     Some(Ok(delta)) => on_text(&delta),
                     Some(Err(_)) => failed = true,
                     None => {}
@@ -170,7 +206,8 @@ mod browser {
             &format!("/sessions/{token}/messages/{message_id}"),
         );
         let response = Request::patch(&url)
-            .json(&body)
+            .header("content-type", "application/json")
+            .body(encode(&body))
             .map_err(|_| Trouble::Failed)?
             .send()
             .await
@@ -216,3 +253,70 @@ mod browser {
 
 #[cfg(feature = "hydrate")]
 pub use browser::*;
+
+#[cfg(test)]
+mod tests {
+    use okchat::{ChatMessage, ChatRequest, Feedback, PublicMessages};
+
+    use super::*;
+
+    /// Text a model or a visitor might write, with everything JSON must escape.
+    const AWKWARD: &str = "He said \"hi\" \\ then left.\n\ttabbed\r\u{1} bell\u{7} \
+                           </script><!-- é ü ß 日本語 مرحبا 😀🇫🇷 \u{2028}\u{2029} end";
+
+    fn message(id: &str, content: &str) -> PublicMessage {
+        PublicMessage {
+            id: id.into(),
+            sender_type: "bot".into(),
+            content: content.into(),
+            html: Some(format!("<p>{content}</p>")),
+            author: None,
+            feedback: Some(Feedback::Down),
+            sources: vec!["Guide \"A\"".into(), "日本".into()],
+            created_at: "2026-12-06T10:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn what_the_server_writes_decodes_to_the_same_thread() {
+        let page = PublicMessages {
+            messages: vec![
+                message("m1", AWKWARD),
+                message("m2", ""),
+                message("m3", &AWKWARD.repeat(300)),
+            ],
+        };
+        let json = serde_json::to_string(&page).unwrap();
+        assert_eq!(decode::<PublicMessages>(&json), Some(page));
+    }
+
+    #[test]
+    fn fields_it_does_not_know_are_skipped() {
+        let json = r#"{"messages":[{"id":"m1","sender_type":"user","content":"hi",
+            "created_at":"t","later":{"n":-1.5e3,"list":[true,null,"x"]},"count":7}],
+            "next":null}"#;
+        let page = decode::<PublicMessages>(json).unwrap();
+        assert_eq!(page.messages[0].content, "hi");
+        assert_eq!(page.messages[0].feedback, None);
+    }
+
+    #[test]
+    fn what_is_not_the_expected_json_decodes_to_nothing() {
+        assert_eq!(decode::<PublicMessages>("not json"), None);
+        assert_eq!(decode::<PublicMessages>(r#"{"messages":[{"id":1}]}"#), None);
+        assert_eq!(decode::<String>("\"unterminated"), None);
+    }
+
+    #[test]
+    fn a_request_body_reads_back_as_written_however_long() {
+        for text in [String::new(), AWKWARD.into(), "\u{1}".repeat(5_000)] {
+            let body = ChatRequest {
+                messages: vec![ChatMessage::user(&text)],
+                platform: None,
+                session_token: Some("ab12".into()),
+            };
+            let written: serde_json::Value = serde_json::from_str(&encode(&body)).unwrap();
+            assert_eq!(written, serde_json::to_value(&body).unwrap());
+        }
+    }
+}
