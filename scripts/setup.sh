@@ -12,7 +12,7 @@ LEPTOSFMT_VERSION=0.1.33
 # Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml: the CLI refuses other versions' output.
 WASM_BINDGEN_VERSION=0.2.130
 # Debian's binaryen is deliberately absent: its old wasm-opt breaks hydration; npm provides v132.
-APT_PACKAGES=(chromium fonts-liberation build-essential pkg-config libssl-dev)
+APT_PACKAGES=(chromium fonts-liberation build-essential pkg-config libssl-dev postgresql)
 
 step() { printf '==> %s\n' "$*"; }
 

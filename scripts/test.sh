@@ -2,8 +2,8 @@
 # The whole test suite, from a fresh machine: installs what is missing (scripts/setup.sh), then
 # formatting (rustfmt, and leptosfmt for the view! macros), clippy (warnings denied, per
 # package, server and wasm targets), unit and HTTP tests (cargo test per package: `ssr` and
-# `hydrate` never together), and the Playwright browser tests
-# against the release build. Every step runs even if an earlier one failed; the last line is
+# `hydrate` never together; the HTTP tests on SQLite and again on PostgreSQL), and the
+# Playwright browser tests against the release build. Every step runs even if an earlier one failed; the last line is
 # `N passed, N failed`, counting each test and each lint step.
 set -uo pipefail
 
@@ -84,6 +84,21 @@ check "clippy widget (hydrate, wasm32)" cargo clippy -p widget --target wasm32-u
 
 tests "cargo test okchat" cargo test -p okchat --features client
 tests "cargo test server (unit + HTTP)" cargo test -p server
+
+# The HTTP tests again on PostgreSQL: a throwaway cluster (scripts/pg.sh, durability off) on a
+# free port, each test server on a database of its own there, all gone afterwards.
+pg_cluster=$(mktemp -d)
+if pg_url=$(bash scripts/pg.sh start "$pg_cluster" --fast 2>"$logs/pg.log"); then
+    CHATDECK_TEST_POSTGRES=$pg_url tests "cargo test server HTTP on PostgreSQL" \
+        cargo test -p server --test api
+else
+    echo "==> PostgreSQL test cluster: did not start"
+    cat "$logs/pg.log" "$pg_cluster/initdb.log" "$pg_cluster/server.log" 2>/dev/null | tail -n 40
+    failed=$((failed + 1))
+    failures+=("PostgreSQL test cluster")
+fi
+bash scripts/pg.sh stop "$pg_cluster" || true
+rm -rf "$pg_cluster"
 tests "cargo test app (ssr)" cargo test -p app --features ssr
 
 # The browser tests need a release build beside everything the steps above built; on a small

@@ -4,7 +4,10 @@
 //! must offer, `sqlite` the SQLite implementation, `avatar` image sniffing.
 
 pub mod avatar;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod routes;
 pub mod service;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod store;

@@ -2,6 +2,9 @@
 //! resolving a request's `x-api-key` to its organization (every API route).
 
 pub mod keys;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod store;
 

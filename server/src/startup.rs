@@ -75,7 +75,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         leptos_options: leptos_options(&config),
         sessions: Arc::new(SessionCache::new(store.clone())),
         keys: Arc::new(crate::orgs::KeyCache::new(store.clone())),
-        limits: spawn_rate_limits(&config.widget),
+        limits: spawn_rate_limits(store.clone(), &config.widget),
         store,
         files,
         config: Arc::new(config),
@@ -83,16 +83,19 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
 }
 
 /// The widget's quotas, with a task that forgets idle visitors every minute.
-fn spawn_rate_limits(config: &crate::widget::WidgetConfig) -> Arc<RateLimits> {
-    let limits = Arc::new(RateLimits::new(config));
+fn spawn_rate_limits(
+    store: store::DynStore,
+    config: &crate::widget::WidgetConfig,
+) -> Arc<RateLimits> {
+    let limits = Arc::new(RateLimits::new(store, config));
     let weak = Arc::downgrade(&limits);
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            match weak.upgrade() {
-                Some(limits) => limits.forget_idle(),
-                None => break,
+            let Some(limits) = weak.upgrade() else { break };
+            if let Err(error) = limits.forget_idle().await {
+                tracing::warn!(%error, "could not forget idle rate limits");
             }
         }
     });

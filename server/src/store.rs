@@ -1,9 +1,13 @@
 //! The database interface. Each feature declares the operations it needs as a trait
 //! (`chatbots::store::ChatbotStore`, `orgs::store::OrgStore`, `knowledge::store::KnowledgeStore`,
 //! `conversations::store::ConversationStore`, …); `Store` is their sum, and each
-//! engine implements it (`sqlite::SqliteStore` now; PostgreSQL is a second implementation of
-//! the same traits, with SQL per engine where it must differ). Handlers see only `Arc<dyn Store>`.
+//! engine implements it: `sqlite::SqliteStore` (one file, the default) and `postgres::PgStore`
+//! (several instances on one database), each feature's SQL in its `sqlite.rs` and
+//! `postgres.rs`. Handlers see only `Arc<dyn Store>`.
 
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -14,6 +18,7 @@ use crate::knowledge::store::KnowledgeStore;
 use crate::ops::store::OpsStore;
 use crate::orgs::store::OrgStore;
 use crate::users::store::UserStore;
+use crate::widget::store::RateLimitStore;
 
 pub trait Store:
     ChatbotStore
@@ -22,6 +27,7 @@ pub trait Store:
     + KnowledgeStore
     + ConversationStore
     + OpsStore
+    + RateLimitStore
     + Send
     + Sync
     + 'static
@@ -35,6 +41,7 @@ impl<
             + KnowledgeStore
             + ConversationStore
             + OpsStore
+            + RateLimitStore
             + Send
             + Sync
             + 'static,
@@ -57,13 +64,22 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Opens the database named by `url` (`sqlite://path` or a path), migrating it to the current
-/// schema.
+/// Whether `url` names a PostgreSQL database rather than a SQLite file.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens the database named by `url` (`postgres://…`, or `sqlite://path` or a path), migrating
+/// it to the current schema.
 pub async fn connect(url: &str) -> anyhow::Result<DynStore> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        anyhow::bail!(
-            "PostgreSQL is not supported yet; use a SQLite file (sqlite://path/to/chatdeck.db)"
-        );
+    if is_postgres(url) {
+        #[cfg(feature = "postgres")]
+        return Ok(Arc::new(postgres::PgStore::connect(url).await?));
+        #[cfg(not(feature = "postgres"))]
+        anyhow::bail!("this build has no PostgreSQL engine (cargo feature `postgres`)");
     }
-    Ok(Arc::new(sqlite::SqliteStore::connect(url).await?))
+    #[cfg(feature = "sqlite")]
+    return Ok(Arc::new(sqlite::SqliteStore::connect(url).await?));
+    #[cfg(not(feature = "sqlite"))]
+    anyhow::bail!("this build has no SQLite engine (cargo feature `sqlite`): {url}")
 }

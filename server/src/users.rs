@@ -3,7 +3,10 @@
 //! executor; session tokens are random and stored only as SHA-256.
 
 pub mod password;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod sessions;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod store;
 

@@ -3,11 +3,14 @@
 //!
 //! A tour: `routes` is the HTTP surface and `service` its rules and the records as the API
 //! shows them; `export` streams the filtered set as CSV or JSON Lines; `store` is what an
-//! engine must offer and `sqlite` the SQLite one. The chat (`crate::chat`) opens sessions and
-//! appends the messages.
+//! engine must offer, `sqlite` and `postgres` the two engines' versions. The chat
+//! (`crate::chat`) opens sessions and appends the messages.
 
 pub mod export;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod routes;
 pub mod service;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod store;

@@ -7,15 +7,18 @@
 //! queue of ingestion jobs (leases, restart-safe, one transaction per indexed document);
 //! `search` scores candidates on the engine-independent 0–1 scale; `embeddings` calls an
 //! OpenAI-compatible embeddings endpoint when one is configured; `store` is what an engine must
-//! offer and `sqlite` the SQLite one (FTS5).
+//! offer, `sqlite` the SQLite one (FTS5) and `postgres` the PostgreSQL one (`tsvector`).
 
 pub mod chunk;
 pub mod embeddings;
 pub mod extract;
 pub mod fetch;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod routes;
 pub mod search;
 pub mod service;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod store;
 pub mod worker;

@@ -4,7 +4,10 @@
 //! the rest of the server records live in [`Metrics`].
 
 pub mod metrics;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod routes;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod store;
 

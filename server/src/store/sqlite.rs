@@ -84,7 +84,7 @@ impl SqliteStore {
             })
             .connect_with(options)
             .await?;
-        sqlx::migrate!("../migrations").run(&pool).await?;
+        sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         Ok(Self {
             pool,
             writer: Arc::new(Mutex::new(())),

@@ -4,12 +4,17 @@
 //!
 //! A tour: `routes` is the HTTP surface (CORS, the visitor's address); `service` its rules
 //! (only public, active bots; sessions found by the visitor's token; what a visitor may see
-//! of a thread); `limits` the per-visitor and per-bot quotas.
+//! of a thread); `limits` the per-visitor and per-bot quotas, kept in the database (`store`).
 
 pub mod limits;
 pub mod page;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod routes;
 pub mod service;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+pub mod store;
 
 /// What an operator can set about public widget traffic.
 #[derive(Debug, Clone)]

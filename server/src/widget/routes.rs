@@ -81,12 +81,16 @@ async fn chat(
     let bot = allowed_bot(&state, &id, &headers).await?;
     let stream = chat::routes::wants_stream(&query)?;
     let body = service::chat_body(body)?;
-    state.limits.check(visitor, &bot.id).map_err(|limited| {
-        ApiError::rate_limited(
-            "Too many messages: please wait a moment before sending another.",
-            limited.retry_after,
-        )
-    })?;
+    state
+        .limits
+        .check(visitor, &bot.id)
+        .await?
+        .map_err(|limited| {
+            ApiError::rate_limited(
+                "Too many messages: please wait a moment before sending another.",
+                limited.retry_after,
+            )
+        })?;
     let started = chat::service::start(
         &state.store,
         &state.knowledge,

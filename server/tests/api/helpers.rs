@@ -42,6 +42,52 @@ pub fn test_knowledge_config() -> server::knowledge::KnowledgeConfig {
     config
 }
 
+/// The database of a test server whose data directory is `data_dir`: a SQLite file in it, or,
+/// when `CHATDECK_TEST_POSTGRES` names a PostgreSQL server (the test command starts one for the
+/// suite's second run), a database of its own there, named after the directory so that the
+/// replicas of an app share it.
+pub async fn database_url(data_dir: &Path) -> String {
+    use sqlx::Connection;
+    let Ok(server) = std::env::var("CHATDECK_TEST_POSTGRES") else {
+        return Config::default_database_url(data_dir);
+    };
+    // Hex: temporary directories' names differ in case, which unquoted SQL names ignore.
+    let name: String = std::iter::once("t_".to_owned())
+        .chain(
+            data_dir
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .bytes()
+                .map(|b| format!("{b:02x}")),
+        )
+        .collect();
+    let mut admin = sqlx::PgConnection::connect(&server)
+        .await
+        .expect("the tests' PostgreSQL server answers");
+    let exists: bool =
+        sqlx::query_scalar("select exists (select from pg_database where datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await
+            .expect("pg_database readable");
+    if !exists {
+        sqlx::query(&format!("create database {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("test database created");
+    }
+    format!(
+        "{}/{name}",
+        server.rsplit_once('/').expect("a server URL").0
+    )
+}
+
+/// Whether the tests run on PostgreSQL (see [`database_url`]).
+pub fn on_postgres() -> bool {
+    std::env::var_os("CHATDECK_TEST_POSTGRES").is_some()
+}
+
 /// The bearer token the test servers' `/metrics` asks for.
 pub const METRICS_TOKEN: &str = "test-metrics-token";
 
@@ -132,7 +178,7 @@ async fn start_with_ops(
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: path.to_owned(),
-        database_url: Config::default_database_url(path),
+        database_url: database_url(path).await,
         public_url: None,
         site_root: "target/site".into(),
         backend: None,
@@ -174,6 +220,17 @@ impl TestApp {
     /// balancer would be.
     pub async fn replica(&self) -> TestApp {
         start(self.data_dir.clone()).await
+    }
+
+    /// A replica whose public widget quotas are `widget`.
+    pub async fn replica_with_widget(&self, widget: server::widget::WidgetConfig) -> TestApp {
+        start_with(
+            self.data_dir.clone(),
+            test_knowledge_config(),
+            Default::default(),
+            widget,
+        )
+        .await
     }
 
     /// Creates a console user in `org` and signs them in; answers the `cookie` header.

@@ -2,12 +2,14 @@ use std::process::Command;
 
 use okchat::Client;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{database_url, on_postgres, spawn_app};
 
-fn chatdeck(args: &[&str]) -> (bool, String, String) {
+/// Runs the CLI on the database of the data directory `dir` with `args`.
+async fn chatdeck(dir: &str, args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_chatdeck"))
         .args(args)
-        .env_remove("DATABASE_URL")
+        .args(["--data-dir", dir])
+        .env("DATABASE_URL", database_url(dir.as_ref()).await)
         .output()
         .expect("chatdeck runs");
     (
@@ -21,8 +23,7 @@ fn chatdeck(args: &[&str]) -> (bool, String, String) {
 async fn api_key_create_prints_the_key_alone_on_the_last_line_and_works_against_a_running_server() {
     let app = spawn_app().await;
     let dir = app.data_dir.path().to_str().unwrap();
-    let (ok, stdout, stderr) =
-        chatdeck(&["api-key", "create", "--org", "initech", "--data-dir", dir]);
+    let (ok, stdout, stderr) = chatdeck(dir, &["api-key", "create", "--org", "initech"]).await;
     assert!(ok, "{stderr}");
     let key = stdout.lines().last().unwrap();
     assert_eq!(key.len(), 48);
@@ -34,28 +35,26 @@ async fn api_key_create_prints_the_key_alone_on_the_last_line_and_works_against_
     let client = Client::new(&app.base_url, key);
     assert!(client.get_chatbots().await.unwrap().chatbots.is_empty());
 
-    let (ok, listing, _) = chatdeck(&["api-key", "list", "--data-dir", dir]);
+    let (ok, listing, _) = chatdeck(dir, &["api-key", "list"]).await;
     assert!(ok);
     assert!(listing.contains("initech") && listing.contains(&key[..8]));
     assert!(!listing.contains(key), "the list must never show a key");
 
-    let (ok, _, stderr) = chatdeck(&["api-key", "revoke", &key[..8], "--data-dir", dir]);
+    let (ok, _, stderr) = chatdeck(dir, &["api-key", "revoke", &key[..8]]).await;
     assert!(ok, "{stderr}");
     crate::orgs::api_keys::refused_within_the_key_cache_bound(&client).await;
-    let (_, listing, _) = chatdeck(&["api-key", "list", "--org", "initech", "--data-dir", dir]);
+    let (_, listing, _) = chatdeck(dir, &["api-key", "list", "--org", "initech"]).await;
     assert!(listing.contains("revoked"), "{listing}");
 }
 
 #[tokio::test]
 async fn revoking_an_unknown_key_fails_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
-    let (ok, _, stderr) = chatdeck(&[
-        "api-key",
-        "revoke",
-        "deadbeef",
-        "--data-dir",
+    let (ok, _, stderr) = chatdeck(
         dir.path().to_str().unwrap(),
-    ]);
+        &["api-key", "revoke", "deadbeef"],
+    )
+    .await;
     assert!(!ok, "revoking nothing is a failure");
     assert!(
         stderr.contains("no API key has the id or prefix \"deadbeef\""),
@@ -66,13 +65,29 @@ async fn revoking_an_unknown_key_fails_with_a_message() {
 #[tokio::test]
 async fn keys_are_stored_only_as_digests() {
     let app = spawn_app().await;
-    let db = std::fs::read(app.data_dir.path().join("chatdeck.db")).unwrap();
-    let wal = std::fs::read(app.data_dir.path().join("chatdeck.db-wal")).unwrap_or_default();
+    let stored = if on_postgres() {
+        // Everything the database holds for this app, as pg_dump writes it.
+        let url = database_url(app.data_dir.path()).await;
+        let dump = Command::new("pg_dump")
+            .args(["--data-only", &url])
+            .output()
+            .unwrap();
+        assert!(
+            dump.status.success(),
+            "{}",
+            String::from_utf8_lossy(&dump.stderr)
+        );
+        vec![dump.stdout]
+    } else {
+        let db = std::fs::read(app.data_dir.path().join("chatdeck.db")).unwrap();
+        let wal = std::fs::read(app.data_dir.path().join("chatdeck.db-wal")).unwrap_or_default();
+        vec![db, wal]
+    };
     let needle = app.key.as_bytes();
-    for bytes in [db, wal] {
+    for bytes in stored {
         assert!(
             !bytes.windows(needle.len()).any(|w| w == needle),
-            "the raw key is on disk"
+            "the raw key is stored"
         );
     }
 }

@@ -3,7 +3,7 @@ use std::process::{Command, Stdio};
 
 use server::users;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{database_url, spawn_app};
 
 #[tokio::test]
 async fn user_create_reads_the_password_from_stdin() {
@@ -20,7 +20,7 @@ async fn user_create_reads_the_password_from_stdin() {
         ])
         .arg("--data-dir")
         .arg(app.data_dir.path())
-        .env_remove("DATABASE_URL")
+        .env("DATABASE_URL", database_url(app.data_dir.path()).await)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -56,7 +56,7 @@ async fn queued_document(store: &DynStore, chatbot_id: &str, organization_id: &s
 async fn a_dead_workers_job_is_taken_over_after_its_lease_and_indexed_exactly_once() {
     // No server runs on this store: the test plays both workers.
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("leases.db").display());
+    let url = crate::helpers::database_url(dir.path()).await;
     let own: DynStore = server::store::connect(&url).await.unwrap();
     let org = server::orgs::issue_key(&own, "leases")
         .await
@@ -129,7 +129,7 @@ async fn a_dead_workers_job_is_taken_over_after_its_lease_and_indexed_exactly_on
 #[tokio::test]
 async fn a_job_for_replaced_content_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("gen.db").display());
+    let url = crate::helpers::database_url(dir.path()).await;
     let store: DynStore = server::store::connect(&url).await.unwrap();
     let org = server::orgs::issue_key(&store, "gen")
         .await
@@ -183,13 +183,13 @@ async fn a_job_for_replaced_content_writes_nothing() {
     assert_eq!(fresh.generation, 2);
 }
 
-/// `chatdeck serve` on `data_dir` and a free port, with short leases.
-fn serve(data_dir: &std::path::Path, port: u16) -> Child {
+/// `chatdeck serve` on `data_dir` and the database `url`, a free port, with short leases.
+fn serve(data_dir: &std::path::Path, url: &str, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_chatdeck"))
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .arg("--data-dir")
         .arg(data_dir)
-        .env_remove("DATABASE_URL")
+        .env("DATABASE_URL", url)
         .env("CHATDECK_JOB_LEASE_SECS", "3")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
@@ -220,12 +220,8 @@ fn free_port() -> u16 {
 #[tokio::test]
 async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
-    let store = server::store::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("chatdeck.db").display()
-    ))
-    .await
-    .unwrap();
+    let url = crate::helpers::database_url(dir.path()).await;
+    let store = server::store::connect(&url).await.unwrap();
     let key = server::orgs::issue_key(&store, "crashy")
         .await
         .unwrap()
@@ -235,7 +231,7 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
     drop(store);
 
     let port = free_port();
-    let mut first = serve(dir.path(), port);
+    let mut first = serve(dir.path(), &url, port);
     healthy(port).await;
     let client = Client::new(format!("http://127.0.0.1:{port}"), &key);
     let bot = client
@@ -263,7 +259,7 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
     first.wait().unwrap();
 
     let port = free_port();
-    let mut second = serve(dir.path(), port);
+    let mut second = serve(dir.path(), &url, port);
     healthy(port).await;
     let client = Client::new(format!("http://127.0.0.1:{port}"), &key);
     let started = Instant::now();

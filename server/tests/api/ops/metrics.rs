@@ -61,8 +61,9 @@ async fn metrics_need_the_bearer_token_and_count_requests_by_route_template() {
         text.contains("chatdeck_db_pool_connections{state=\"idle\"}"),
         "{text}"
     );
+    let pool_max = if crate::helpers::on_postgres() { 16 } else { 8 };
     assert!(
-        text.contains("chatdeck_db_pool_max_connections 8"),
+        text.contains(&format!("chatdeck_db_pool_max_connections {pool_max}")),
         "{text}"
     );
 }

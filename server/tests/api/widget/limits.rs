@@ -60,6 +60,25 @@ async fn a_visitor_over_the_quota_waits_even_with_a_new_session_and_others_go_on
 }
 
 #[tokio::test]
+async fn the_quotas_are_shared_by_every_instance_on_the_database() {
+    let app = spawn_app_with_widget(quotas(2, 1_000)).await;
+    let other_instance = app.replica_with_widget(quotas(2, 1_000)).await;
+    let bot = public_bot(&app, "Shop").await;
+    let ada = [("x-forwarded-for", "203.0.113.9")];
+    for n in 0..2 {
+        let answer = say(&app, &bot.id, &new_token(), &format!("Question {n}"), &ada).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    }
+    let elsewhere = say(&other_instance, &bot.id, &new_token(), "One more", &ada).await;
+    assert_eq!(
+        (elsewhere.status, elsewhere.code().as_str()),
+        (429, "rate_limited"),
+        "another instance must not grant a fresh quota: {}",
+        elsewhere.text
+    );
+}
+
+#[tokio::test]
 async fn a_bot_over_its_hourly_quota_refuses_every_visitor() {
     let app = spawn_app_with_widget(quotas(100, 2)).await;
     let bot = public_bot(&app, "Shop").await;
