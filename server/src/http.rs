@@ -4,6 +4,7 @@
 
 pub mod conditional;
 pub mod extract;
+pub mod nul;
 pub mod origin;
 pub mod paging;
 pub mod request_id;

@@ -257,6 +257,7 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
             state.clone(),
             http::security::headers,
         ))
+        .layer(axum::middleware::from_fn(http::nul::refuse_in_address))
         .layer(axum::middleware::from_fn(
             http::request_id::attach_request_id,
         ))

@@ -48,6 +48,7 @@ async fn json_object<S: Send + Sync>(request: Request, state: &S) -> Result<Valu
     if !value.is_object() {
         return Err(ApiError::invalid_json("expected a JSON object"));
     }
+    super::nul::refuse_in_json(&value)?;
     Ok(value)
 }
 

@@ -207,7 +207,9 @@ async fn update(
     })? {
         match field.name() {
             Some("documentId") => {
-                document_id = Some(field.text().await.map_err(|_| not_multipart("file"))?);
+                let id = field.text().await.map_err(|_| not_multipart("file"))?;
+                crate::http::nul::refuse_in_text("documentId", &id)?;
+                document_id = Some(id);
             }
             Some("file") if upload.is_none() => {
                 upload = Some(read_file(&state, field, "file").await?);

@@ -2,4 +2,5 @@
 //! security headers and the cross-site check.
 
 mod errors_and_cors;
+mod nul;
 mod security;
