@@ -9,6 +9,7 @@ mod console;
 mod conversations;
 mod helpers;
 mod http;
+mod instances;
 mod knowledge;
 mod ops;
 pub mod orgs;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::helpers::TestApp;
 
 /// A new bot that takes public traffic.
-async fn public_bot(app: &TestApp, name: &str) -> Chatbot {
+pub async fn public_bot(app: &TestApp, name: &str) -> Chatbot {
     let bot = app.create(name).await;
     app.client
         .update_chatbot_raw(&bot.id, &json!({"is_public": true}))
@@ -22,18 +22,18 @@ async fn public_bot(app: &TestApp, name: &str) -> Chatbot {
 }
 
 /// A session token as the widget makes one: 128 random bits, base64url.
-fn new_token() -> String {
+pub fn new_token() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-struct Answer {
-    status: u16,
+pub struct Answer {
+    pub status: u16,
     headers: HeaderMap,
     text: String,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or(Value::Null)
     }
 
@@ -73,7 +73,7 @@ async fn visit(
 }
 
 /// A visitor's message to the bot, answered whole.
-async fn say(
+pub async fn say(
     app: &TestApp,
     bot: &str,
     token: &str,
@@ -91,7 +91,7 @@ async fn say(
     .await
 }
 
-async fn thread(app: &TestApp, bot: &str, token: &str, after: Option<&str>) -> Answer {
+pub async fn thread(app: &TestApp, bot: &str, token: &str, after: Option<&str>) -> Answer {
     let query = after.map(|id| format!("?after={id}")).unwrap_or_default();
     visit(
         app,

@@ -1,0 +1,87 @@
+//! Several instances on one database behave as one: what one instance is given, another serves;
+//! what one revokes, every other refuses within the caches' bound; a person's reply written
+//! through one reaches a visitor reading through another. Run on PostgreSQL by the test command
+//! (CHATDECK_TEST_POSTGRES), and on SQLite, where instances share the database file.
+
+use okchat::client::UploadFile;
+use okchat::{ConversationReply, ConversationUpdate, DocumentStatus};
+
+use crate::helpers::{issue_key, spawn_app};
+use crate::knowledge::{ask, settled};
+use crate::orgs::api_keys::refused_within_the_key_cache_bound;
+use crate::widget::{new_token, public_bot, say, thread};
+
+#[tokio::test]
+async fn three_instances_on_one_database_behave_as_one() {
+    let a = spawn_app().await;
+    let b = a.replica().await;
+    let c = a.replica().await;
+    let bot = public_bot(&a, "Kettles").await;
+
+    // A document given to A is listed, indexed and served by the others.
+    let manual = "# Descaling\n\nDescale the kettle monthly with white vinegar and one hour.";
+    let uploaded = a
+        .client
+        .knowledge_base_files(&bot.id, vec![UploadFile::new("kettle.md", manual)])
+        .await
+        .unwrap();
+    let document = &uploaded.documents[0];
+    let ready = settled(&b, &bot.id, &document.id).await;
+    assert_eq!(ready.status, DocumentStatus::Ready, "{ready:?}");
+    let found = ask(&c, &bot.id, "how do I descale with vinegar").await;
+    assert!(
+        found
+            .iter()
+            .any(|(content, _)| content.contains("white vinegar")),
+        "{found:?}"
+    );
+    let original = b
+        .http
+        .get(b.url(&format!(
+            "/api/external/chatbot/{}/knowledge-base/{}/file",
+            bot.id, document.id
+        )))
+        .header("x-api-key", &b.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(original.status(), 200);
+    assert_eq!(original.text().await.unwrap(), manual);
+
+    // A key revoked through C is refused by A within the key cache's bound.
+    let key = issue_key(&a.state, "acme").await;
+    let on_a = okchat::Client::new(&a.base_url, &key);
+    on_a.get_chatbots().await.unwrap();
+    server::orgs::revoke_key(&c.state.store, &key[..8])
+        .await
+        .unwrap();
+    refused_within_the_key_cache_bound(&on_a).await;
+
+    // A conversation a visitor holds through C is taken over through B; C's thread has the reply.
+    let token = new_token();
+    let asked = say(&c, &bot.id, &token, "Can a person help?", &[]).await;
+    assert_eq!(asked.status, 200);
+    let session = asked.json()["session_id"].as_str().unwrap().to_owned();
+    let takeover = ConversationUpdate {
+        is_human_mode: Some(true),
+        state: None,
+    };
+    b.client
+        .update_conversation(&bot.id, &session, &takeover)
+        .await
+        .unwrap();
+    let reply = ConversationReply {
+        content: "Hi, Sam here.".into(),
+        author: Some("Sam".into()),
+    };
+    b.client
+        .reply_to_conversation(&bot.id, &session, &reply)
+        .await
+        .unwrap();
+    let seen = thread(&c, &bot.id, &token, None).await.json()["messages"].clone();
+    let last = seen.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["content"].as_str(), last["author"].as_str()),
+        (Some("Hi, Sam here."), Some("Sam"))
+    );
+}
