@@ -16,6 +16,7 @@ pub mod fetch;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod routes;
+mod rows;
 pub mod search;
 pub mod service;
 #[cfg(feature = "sqlite")]

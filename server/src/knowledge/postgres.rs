@@ -12,73 +12,17 @@
 use std::collections::HashSet;
 
 use async_trait::async_trait;
-use okchat::{DocumentSource, DocumentStatus};
 
+use super::rows::{
+    embedding_bytes, headings_json, parse_embedding, parse_headings, DocumentRow, HitRow,
+};
+use super::search::bm25::{idf, B, K1};
 use super::store::{
     ChunkHit, ChunkRecord, ChunkVector, ClaimedJob, DocumentFilter, DocumentRecord, KnowledgeStore,
     NewChunk, Outcome, Replacement,
 };
 use crate::store::postgres::PgStore;
-use crate::store::{StoreError, StoreResult};
-
-struct DocumentRow {
-    id: String,
-    chatbot_id: String,
-    organization_id: String,
-    title: String,
-    file_name: String,
-    format: String,
-    content_type: String,
-    size_bytes: i64,
-    source: String,
-    source_url: Option<String>,
-    file_key: Option<String>,
-    status: String,
-    error: Option<String>,
-    chunk_count: i64,
-    generation: i64,
-    created_at: String,
-    updated_at: String,
-}
-
-fn status(text: &str) -> StoreResult<DocumentStatus> {
-    match text {
-        "processing" => Ok(DocumentStatus::Processing),
-        "ready" => Ok(DocumentStatus::Ready),
-        "failed" => Ok(DocumentStatus::Failed),
-        other => Err(StoreError::Corrupt(format!(
-            "knowledge_document.status: {other:?}"
-        ))),
-    }
-}
-
-impl TryFrom<DocumentRow> for DocumentRecord {
-    type Error = StoreError;
-
-    fn try_from(row: DocumentRow) -> StoreResult<Self> {
-        Ok(DocumentRecord {
-            status: status(&row.status)?,
-            source: DocumentSource::parse(&row.source).ok_or_else(|| {
-                StoreError::Corrupt(format!("knowledge_document.source: {:?}", row.source))
-            })?,
-            id: row.id,
-            chatbot_id: row.chatbot_id,
-            organization_id: row.organization_id,
-            title: row.title,
-            file_name: row.file_name,
-            format: row.format,
-            content_type: row.content_type,
-            size_bytes: row.size_bytes,
-            source_url: row.source_url,
-            file_key: row.file_key,
-            error: row.error,
-            chunk_count: row.chunk_count,
-            generation: row.generation,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
-}
+use crate::store::StoreResult;
 
 macro_rules! select_document {
     ($where:literal, $($arg:expr),*) => {
@@ -91,57 +35,6 @@ macro_rules! select_document {
             $($arg),*
         )
     };
-}
-
-/// Headings travel and rest as a JSON array of strings, as on SQLite.
-fn headings_json(headings: &[String]) -> String {
-    serde_json::to_string(headings).expect("strings always serialize")
-}
-
-fn parse_headings(text: &str) -> StoreResult<Vec<String>> {
-    serde_json::from_str(text)
-        .map_err(|e| StoreError::Corrupt(format!("knowledge_chunk.headings: {e}")))
-}
-
-/// Embeddings rest as little-endian `f32`s, as on SQLite.
-fn embedding_bytes(embedding: &[f32]) -> Vec<u8> {
-    embedding.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
-fn parse_embedding(bytes: &[u8]) -> StoreResult<Vec<f32>> {
-    if !bytes.len().is_multiple_of(4) {
-        return Err(StoreError::Corrupt(
-            "knowledge_chunk.embedding length".into(),
-        ));
-    }
-    Ok(bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect())
-}
-
-struct HitRow {
-    id: i64,
-    document_id: String,
-    title: String,
-    idx: i64,
-    headings: String,
-    body: String,
-}
-
-impl TryFrom<HitRow> for ChunkHit {
-    type Error = StoreError;
-
-    fn try_from(row: HitRow) -> StoreResult<Self> {
-        Ok(ChunkHit {
-            chunk_id: row.id,
-            document_id: row.document_id,
-            title: row.title,
-            index: row.idx,
-            headings: parse_headings(&row.headings)?,
-            body: row.body,
-        })
-    }
 }
 
 /// How a full-text query joins the question's words.
@@ -172,20 +65,6 @@ fn ts_query<'a>(terms: impl IntoIterator<Item = &'a String>, join: Words) -> Str
 /// so a question made of words found in most of a big knowledge base would otherwise cost time
 /// in proportion to its size; `search_chunks` stays within this many rows per query.
 const RANKED_AT_MOST: i64 = 2_000;
-
-/// BM25's term-frequency saturation and length normalisation (FTS5's defaults, as on SQLite).
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
-/// The least IDF a word gets, as on SQLite, so a word in most chunks still counts a little
-/// rather than negatively.
-const MIN_IDF: f64 = 1e-6;
-
-/// BM25's inverse document frequency of a word found in `matches` of `chunks` chunks (the
-/// SQLite engine's formula).
-fn idf(matches: i64, chunks: i64) -> f64 {
-    let (n, total) = (matches as f64, chunks.max(matches) as f64);
-    ((total - n + 0.5) / (n + 0.5)).ln().max(MIN_IDF)
-}
 
 /// What BM25 needs to know of the chatbot's chunks: how many there are and their average length
 /// in words.
@@ -962,20 +841,5 @@ mod tests {
             r"'refund' | 'or' | 'it''s' | 'a\\b'"
         );
         assert_eq!(ts_query(&terms[..2], Words::All), "'refund' & 'or'");
-    }
-
-    #[test]
-    fn rarer_words_weigh_more_and_none_weighs_less_than_nothing() {
-        assert!(idf(1, 1000) > idf(10, 1000));
-        assert!(idf(10, 1000) > idf(500, 1000));
-        assert_eq!(idf(1000, 1000), MIN_IDF);
-        assert_eq!(idf(1200, 1000), MIN_IDF);
-    }
-
-    #[test]
-    fn embeddings_survive_the_byte_round_trip() {
-        let v = vec![0.25_f32, -1.5, 3.0e-7];
-        assert_eq!(parse_embedding(&embedding_bytes(&v)).unwrap(), v);
-        assert!(parse_embedding(&[0, 1, 2]).is_err());
     }
 }

@@ -254,6 +254,39 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f64 {
     }
 }
 
+/// Okapi BM25, as both engines rank full-text matches (SQLite's `chatdeck_bm25` function,
+/// PostgreSQL's query in `knowledge::postgres`): the same parameters and the same IDFs from the
+/// same capped word counts, so the engines hand `search_chunks` the same candidates in the same
+/// order.
+pub mod bm25 {
+    /// Term-frequency saturation and length normalisation: FTS5's defaults.
+    pub const K1: f64 = 1.2;
+    pub const B: f64 = 0.75;
+    /// The least IDF a word gets, as FTS5's `bm25()` does, so a word in most chunks still
+    /// counts a little rather than negatively.
+    pub const MIN_IDF: f64 = 1e-6;
+
+    /// The inverse document frequency of a word found in `matches` of `chunks` chunks.
+    pub fn idf(matches: i64, chunks: i64) -> f64 {
+        let (n, total) = (matches as f64, chunks.max(matches) as f64);
+        ((total - n + 0.5) / (n + 0.5)).ln().max(MIN_IDF)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn rarer_words_weigh_more_and_none_weighs_less_than_nothing() {
+            assert!(idf(1, 1000) > idf(10, 1000));
+            assert!(idf(10, 1000) > idf(500, 1000));
+            assert_eq!(idf(1000, 1000), MIN_IDF);
+            // More matches than chunks counted (a count taken a moment later) is no error.
+            assert_eq!(idf(1200, 1000), MIN_IDF);
+        }
+    }
+}
+
 /// A result's `content`, in the documented layout.
 pub fn render(title: &str, index: i64, body: &str) -> String {
     format!("Title: {title}\nChunk: {index}\n\n{body}")

@@ -2,14 +2,17 @@
 //! lives once, in `knowledge_chunk`), one transaction per indexed document.
 
 use async_trait::async_trait;
-use okchat::{DocumentSource, DocumentStatus};
 
+use super::rows::{
+    embedding_bytes, headings_json, parse_embedding, parse_headings, DocumentRow, HitRow,
+};
+use super::search::bm25::idf;
 use super::store::{
     ChunkHit, ChunkRecord, ChunkVector, ClaimedJob, DocumentFilter, DocumentRecord, KnowledgeStore,
     NewChunk, Outcome, Replacement,
 };
 use crate::store::sqlite::SqliteStore;
-use crate::store::{StoreError, StoreResult};
+use crate::store::StoreResult;
 
 mod rank;
 
@@ -22,74 +25,6 @@ pub(crate) unsafe fn register_functions(
     db: std::ptr::NonNull<libsqlite3_sys::sqlite3>,
 ) -> Result<(), String> {
     rank::register(db)
-}
-
-struct DocumentRow {
-    id: String,
-    chatbot_id: String,
-    organization_id: String,
-    title: String,
-    file_name: String,
-    format: String,
-    content_type: String,
-    size_bytes: i64,
-    source: String,
-    source_url: Option<String>,
-    file_key: Option<String>,
-    status: String,
-    error: Option<String>,
-    chunk_count: i64,
-    generation: i64,
-    created_at: String,
-    updated_at: String,
-}
-
-fn status(text: &str) -> StoreResult<DocumentStatus> {
-    match text {
-        "processing" => Ok(DocumentStatus::Processing),
-        "ready" => Ok(DocumentStatus::Ready),
-        "failed" => Ok(DocumentStatus::Failed),
-        other => Err(StoreError::Corrupt(format!(
-            "knowledge_document.status: {other:?}"
-        ))),
-    }
-}
-
-impl TryFrom<DocumentRow> for DocumentRecord {
-    type Error = StoreError;
-
-    fn try_from(row: DocumentRow) -> StoreResult<Self> {
-        Ok(DocumentRecord {
-            status: status(&row.status)?,
-            source: DocumentSource::parse(&row.source).ok_or_else(|| {
-                StoreError::Corrupt(format!("knowledge_document.source: {:?}", row.source))
-            })?,
-            id: row.id,
-            chatbot_id: row.chatbot_id,
-            organization_id: row.organization_id,
-            title: row.title,
-            file_name: row.file_name,
-            format: row.format,
-            content_type: row.content_type,
-            size_bytes: row.size_bytes,
-            source_url: row.source_url,
-            file_key: row.file_key,
-            error: row.error,
-            chunk_count: row.chunk_count,
-            generation: row.generation,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
-}
-
-fn headings_json(headings: &[String]) -> String {
-    serde_json::to_string(headings).expect("strings always serialize")
-}
-
-fn parse_headings(text: &str) -> StoreResult<Vec<String>> {
-    serde_json::from_str(text)
-        .map_err(|e| StoreError::Corrupt(format!("knowledge_chunk.headings: {e}")))
 }
 
 /// The chatbot's token in the index's `scope` column.
@@ -222,7 +157,7 @@ fn chunk_rows(before: usize, chunks: &[NewChunk]) -> String {
             let embedding = chunk
                 .embedding
                 .as_deref()
-                .map(|vector| hex::encode(embedding_blob(vector)));
+                .map(|vector| hex::encode(embedding_bytes(vector)));
             serde_json::json!([
                 before + position + 1,
                 headings_json(&chunk.headings),
@@ -232,22 +167,6 @@ fn chunk_rows(before: usize, chunks: &[NewChunk]) -> String {
         })
         .collect();
     serde_json::Value::Array(rows).to_string()
-}
-
-fn embedding_blob(embedding: &[f32]) -> Vec<u8> {
-    embedding.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
-fn parse_embedding(blob: &[u8]) -> StoreResult<Vec<f32>> {
-    if !blob.len().is_multiple_of(4) {
-        return Err(StoreError::Corrupt(
-            "knowledge_chunk.embedding length".into(),
-        ));
-    }
-    Ok(blob
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect())
 }
 
 macro_rules! select_document {
@@ -261,30 +180,6 @@ macro_rules! select_document {
             $($arg),*
         )
     };
-}
-
-struct HitRow {
-    id: i64,
-    document_id: String,
-    title: String,
-    idx: i64,
-    headings: String,
-    body: String,
-}
-
-impl TryFrom<HitRow> for ChunkHit {
-    type Error = StoreError;
-
-    fn try_from(row: HitRow) -> StoreResult<Self> {
-        Ok(ChunkHit {
-            chunk_id: row.id,
-            document_id: row.document_id,
-            title: row.title,
-            index: row.idx,
-            headings: parse_headings(&row.headings)?,
-            body: row.body,
-        })
-    }
 }
 
 #[async_trait]
@@ -588,7 +483,7 @@ impl KnowledgeStore for SqliteStore {
                         .iter()
                         .find(|(t, _)| t == word)
                         .map_or(0, |(_, n)| *n);
-                    rank::idf(n, chunks)
+                    idf(n, chunks)
                 }))
                 .collect()
         };
@@ -872,12 +767,5 @@ mod tests {
             "scope : \"c5afe16ed5fd24552a993903bc9c32bb6\" AND {title headings body} : \
              (\"refund\" OR \"or\" OR \"say\"\"x\")"
         );
-    }
-
-    #[test]
-    fn embeddings_survive_the_blob_round_trip() {
-        let v = vec![0.25_f32, -1.5, 3.0e-7];
-        assert_eq!(parse_embedding(&embedding_blob(&v)).unwrap(), v);
-        assert!(parse_embedding(&[0, 1, 2]).is_err());
     }
 }

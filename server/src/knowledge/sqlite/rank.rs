@@ -20,6 +20,7 @@
 use std::ffi::{c_int, c_void, CStr};
 use std::ptr::{self, NonNull};
 
+use crate::knowledge::search::bm25::{B, K1};
 use libsqlite3_sys::{
     fts5_api, sqlite3, sqlite3_bind_pointer, sqlite3_context, sqlite3_finalize, sqlite3_prepare_v2,
     sqlite3_result_double, sqlite3_result_error_code, sqlite3_step, sqlite3_value,
@@ -34,19 +35,6 @@ const NAME_C: &CStr = c"chatdeck_bm25";
 /// title counts three times one in the text, in a heading one and a half; the scope token, in
 /// every chunk of the bot, not at all.
 const COLUMN_WEIGHTS: [f64; 4] = [0.0, 3.0, 1.5, 1.0];
-/// BM25's term-frequency saturation and length normalisation, FTS5's defaults.
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
-/// The least IDF a word gets, as FTS5's `bm25()` does, so a word in most rows still counts a
-/// little rather than negatively.
-const MIN_IDF: f64 = 1e-6;
-
-/// BM25's inverse document frequency of a word found in `matches` of `rows` rows.
-pub fn idf(matches: i64, rows: i64) -> f64 {
-    let (n, total) = (matches as f64, rows.max(matches) as f64);
-    ((total - n + 0.5) / (n + 0.5)).ln().max(MIN_IDF)
-}
-
 /// The `?idfs` argument: `idfs` (one per phrase) as little-endian `f64`s.
 pub fn idf_blob(idfs: &[f64]) -> Vec<u8> {
     idfs.iter().flat_map(|idf| idf.to_le_bytes()).collect()
@@ -213,15 +201,6 @@ unsafe fn idfs_of(value: *mut sqlite3_value) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rarer_words_weigh_more_and_none_weighs_less_than_nothing() {
-        assert!(idf(1, 1000) > idf(10, 1000));
-        assert!(idf(10, 1000) > idf(500, 1000));
-        assert_eq!(idf(1000, 1000), MIN_IDF);
-        // More matches than rows counted (a count taken a moment later) is not an error.
-        assert_eq!(idf(1200, 1000), MIN_IDF);
-    }
 
     #[test]
     fn the_blob_holds_each_idf_in_order() {
