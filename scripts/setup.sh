@@ -68,6 +68,18 @@ else
     cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked --force
 fi
 
+# Python tools for the tests, in a virtual environment of their own (outside the checkout):
+# moto's S3-compatible server (scripts/s3.sh). Pinned, so a second run only compares versions.
+PYTHON_ENV=${CHATDECK_PYTHON_ENV:-$HOME/.local/share/chatdeck/python}
+PYTHON_PACKAGES=("moto[server]==5.2.6")
+if "$PYTHON_ENV/bin/python" -m pip freeze 2>/dev/null | grep -qx "moto==5.2.6"; then
+    step "python tools (moto): present"
+else
+    step "python tools (moto): installing in $PYTHON_ENV"
+    python3 -m venv "$PYTHON_ENV"
+    "$PYTHON_ENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PYTHON_PACKAGES[@]}"
+fi
+
 # npm's own record of what it installed: older than the lock file means the lock moved on.
 stamp=node_modules/.package-lock.json
 if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then

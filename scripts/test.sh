@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh machine: installs what is missing (scripts/setup.sh), then
 # formatting (rustfmt, and leptosfmt for the view! macros), clippy (warnings denied, per
 # package, server and wasm targets), unit and HTTP tests (cargo test per package: `ssr` and
-# `hydrate` never together; the HTTP tests on SQLite and again on PostgreSQL), and the
+# `hydrate` never together; the HTTP tests on SQLite and files in the data directory, and
+# again on PostgreSQL with files in S3-compatible object storage), and the
 # Playwright browser tests against the release build. Every step runs even if an earlier one failed; the last line is
 # `N passed, N failed`, counting each test and each lint step.
 set -uo pipefail
@@ -85,20 +86,29 @@ check "clippy widget (hydrate, wasm32)" cargo clippy -p widget --target wasm32-u
 tests "cargo test okchat" cargo test -p okchat --features client
 tests "cargo test server (unit + HTTP)" cargo test -p server
 
-# The HTTP tests again on PostgreSQL: a throwaway cluster (scripts/pg.sh, durability off) on a
-# free port, each test server on a database of its own there, all gone afterwards.
+# The HTTP tests again on the engines of a deployment of several instances: PostgreSQL (a
+# throwaway cluster, scripts/pg.sh, durability off, on a free port; each test server on a
+# database of its own there) and S3-compatible object storage for the files (moto's server,
+# scripts/s3.sh; each test server under a prefix of one bucket), all gone afterwards.
 pg_cluster=$(mktemp -d)
-if pg_url=$(bash scripts/pg.sh start "$pg_cluster" --fast 2>"$logs/pg.log"); then
-    CHATDECK_TEST_POSTGRES=$pg_url tests "cargo test server HTTP on PostgreSQL" \
-        cargo test -p server --test api
-else
+s3_dir=$(mktemp -d)
+if ! pg_url=$(bash scripts/pg.sh start "$pg_cluster" --fast 2>"$logs/pg.log"); then
     echo "==> PostgreSQL test cluster: did not start"
     cat "$logs/pg.log" "$pg_cluster/initdb.log" "$pg_cluster/server.log" 2>/dev/null | tail -n 40
     failed=$((failed + 1))
     failures+=("PostgreSQL test cluster")
+elif ! s3_url=$(bash scripts/s3.sh start "$s3_dir" chatdeck-tests 2>"$logs/s3.log"); then
+    echo "==> S3-compatible test server: did not start"
+    tail -n 40 "$logs/s3.log"
+    failed=$((failed + 1))
+    failures+=("S3-compatible test server")
+else
+    CHATDECK_TEST_POSTGRES=$pg_url CHATDECK_TEST_S3=$s3_url \
+        tests "cargo test server HTTP on PostgreSQL and object storage" cargo test -p server --test api
 fi
+bash scripts/s3.sh stop "$s3_dir" || true
 bash scripts/pg.sh stop "$pg_cluster" || true
-rm -rf "$pg_cluster"
+rm -rf "$pg_cluster" "$s3_dir"
 tests "cargo test app (ssr)" cargo test -p app --features ssr
 
 # The browser tests need a release build beside everything the steps above built; on a small

@@ -63,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
         chat: Default::default(),
         widget: Default::default(),
         ops: Default::default(),
+        storage: Default::default(),
     };
     let app = Application::build(config).await?;
     let base = format!("http://{}", app.local_addr());

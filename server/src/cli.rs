@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::chat::config::{ChatConfig, OpenAiConfig, ProviderLimits};
 use crate::config::{Config, RemoteBackend};
+use crate::files::{ObjectStorage, Storage};
 use crate::knowledge::extract::child::{self, PdfArgs};
 use crate::knowledge::{EmbeddingsConfig, KnowledgeConfig};
 use crate::startup::Application;
@@ -131,6 +132,11 @@ pub struct ServeArgs {
     /// The bearer token `/metrics` asks for; without one `/metrics` is not served.
     #[arg(long, env = "CHATDECK_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Keep uploads and knowledge originals in an S3-compatible bucket (`s3://bucket/prefix`)
+    /// instead of the data directory; its endpoint and credentials come from the usual AWS_*
+    /// variables (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION).
+    #[arg(long, env = "CHATDECK_OBJECT_STORE_URL")]
+    pub object_store_url: Option<String>,
 }
 
 /// Public widget traffic.
@@ -358,6 +364,10 @@ async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
         widget: args.widget.config(),
         ops: crate::ops::OpsConfig {
             metrics_token: args.metrics_token.map(Into::into),
+        },
+        storage: match args.object_store_url {
+            Some(url) => Storage::Object(ObjectStorage::from_env(url)),
+            None => Storage::DataDir,
         },
     };
     let data_dir = config.data_dir.clone();

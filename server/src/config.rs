@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use secrecy::SecretString;
 
 use crate::chat::config::ChatConfig;
+use crate::files::Storage;
 use crate::knowledge::KnowledgeConfig;
 use crate::ops::OpsConfig;
 use crate::widget::WidgetConfig;
@@ -26,6 +27,8 @@ pub struct Config {
     pub chat: ChatConfig,
     pub widget: WidgetConfig,
     pub ops: OpsConfig,
+    /// Where uploads and knowledge originals are kept.
+    pub storage: Storage,
 }
 
 /// `CHATDECK_BACKEND_URL` and `CHATDECK_BACKEND_API_KEY`. The key is a `SecretString`, so
@@ -40,15 +43,6 @@ impl Config {
     /// The database URL for a data directory when `DATABASE_URL` is not set.
     pub fn default_database_url(data_dir: &std::path::Path) -> String {
         format!("sqlite://{}", data_dir.join("chatdeck.db").display())
-    }
-
-    pub fn uploads_dir(&self) -> PathBuf {
-        self.data_dir.join("uploads")
-    }
-
-    /// Knowledge originals: outside `uploads`, which is served to anyone.
-    pub fn knowledge_dir(&self) -> PathBuf {
-        self.data_dir.join("knowledge")
     }
 }
 
@@ -74,6 +68,7 @@ mod tests {
             ops: OpsConfig {
                 metrics_token: Some("scrape-secret-4f1d".into()),
             },
+            storage: Storage::default(),
         };
         let printed = format!("{config:?}");
         assert!(printed.contains("https://v2.okchat.ai"), "{printed}");

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, Method};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{any, get};
 use axum::Router;
@@ -16,14 +16,11 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::console::{Console, Target};
 use crate::error;
-use crate::files::LocalFiles;
 use crate::knowledge::service::Knowledge;
 use crate::state::AppState;
 use crate::users::sessions::SessionCache;
@@ -59,11 +56,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     if orphans > 0 {
         tracing::debug!(orphans, "removed expired console keys");
     }
-    let files = Arc::new(LocalFiles::new(config.uploads_dir()));
-    let knowledge = Arc::new(Knowledge::new(
-        Arc::new(LocalFiles::new(config.knowledge_dir())),
-        config.knowledge.clone(),
-    ));
+    let files = config.storage.open(&config.data_dir)?;
+    let knowledge = Arc::new(Knowledge::new(files.knowledge, config.knowledge.clone()));
     let metrics = Arc::new(crate::ops::Metrics::new());
     Ok(AppState {
         knowledge,
@@ -77,7 +71,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         keys: Arc::new(crate::orgs::KeyCache::new(store.clone())),
         limits: spawn_rate_limits(store.clone(), &config.widget),
         store,
-        files,
+        files: files.uploads,
         config: Arc::new(config),
     })
 }
@@ -213,25 +207,11 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
         move |path, headers| app::embed::try_page::page(console.clone(), path, headers)
     };
     let context = move || provide_context(console.clone());
-    let uploads = Router::new()
-        .fallback_service(ServeDir::new(state.config.uploads_dir()))
-        // An uploaded file is shown, never run: no script, even opened as a page of its own.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-            ),
-        ))
-        // Upload names are fresh UUIDs: a URL's content never changes.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ));
     Router::new()
         .merge(crate::ops::routes::router())
         .merge(api_router(&state.config.knowledge))
         .merge(crate::widget::routes::router())
-        .nest_service("/uploads", uploads)
+        .merge(crate::files::routes::router())
         // A download the console streams from the backend: a route, as a server function
         // answering a link's navigation would be redirected back to the page.
         .route("/chatbots/{id}/conversations/export", get(export))

@@ -83,6 +83,44 @@ pub async fn database_url(data_dir: &Path) -> String {
     )
 }
 
+/// The file storage of a test server whose data directory is `data_dir`: the directory itself,
+/// or, when `CHATDECK_TEST_S3` names an S3-compatible server (the test command starts one for
+/// the suite's second run), a prefix of the bucket `chatdeck-tests` there named after the
+/// directory, which the replicas of an app share.
+pub fn storage(data_dir: &Path) -> server::files::Storage {
+    let Ok(endpoint) = std::env::var("CHATDECK_TEST_S3") else {
+        return server::files::Storage::DataDir;
+    };
+    let prefix = data_dir.file_name().unwrap_or_default().to_string_lossy();
+    s3_storage(&endpoint, &format!("s3://{S3_BUCKET}/{prefix}"))
+}
+
+/// The bucket the test command creates on its S3-compatible server.
+pub const S3_BUCKET: &str = "chatdeck-tests";
+
+/// `url` on the S3-compatible server at `endpoint`, as the tests' server accepts it.
+pub fn s3_storage(endpoint: &str, url: &str) -> server::files::Storage {
+    let options = [
+        ("aws_endpoint", endpoint),
+        ("aws_allow_http", "true"),
+        ("aws_region", "us-east-1"),
+        ("aws_access_key_id", "chatdeck-tests"),
+        ("aws_secret_access_key", "chatdeck-tests"),
+    ];
+    server::files::Storage::Object(server::files::ObjectStorage {
+        url: url.to_owned(),
+        options: options
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    })
+}
+
+/// Whether the tests keep files on an S3-compatible server (see [`storage`]).
+pub fn on_object_storage() -> bool {
+    std::env::var_os("CHATDECK_TEST_S3").is_some()
+}
+
 /// Whether the tests run on PostgreSQL (see [`database_url`]).
 pub fn on_postgres() -> bool {
     std::env::var_os("CHATDECK_TEST_POSTGRES").is_some()
@@ -171,6 +209,29 @@ async fn start_with_ops(
     widget: server::widget::WidgetConfig,
     ops: server::ops::OpsConfig,
 ) -> TestApp {
+    let files = storage(data_dir.path());
+    start_configured(data_dir, knowledge, chat, widget, ops, files).await
+}
+
+/// A server whose files are kept in `files` (the others as `spawn_app`'s).
+pub async fn spawn_app_on(files: server::files::Storage) -> TestApp {
+    let data_dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+    let ops = server::ops::OpsConfig {
+        metrics_token: Some(METRICS_TOKEN.into()),
+    };
+    let knowledge = test_knowledge_config();
+    let (chat, widget) = Default::default();
+    start_configured(data_dir, knowledge, chat, widget, ops, files).await
+}
+
+async fn start_configured(
+    data_dir: Arc<TempDir>,
+    knowledge: server::knowledge::KnowledgeConfig,
+    chat: server::chat::config::ChatConfig,
+    widget: server::widget::WidgetConfig,
+    ops: server::ops::OpsConfig,
+    files: server::files::Storage,
+) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init(Default::default());
     }
@@ -186,6 +247,7 @@ async fn start_with_ops(
         chat,
         widget,
         ops,
+        storage: files,
     };
     let app = Application::build(config).await.expect("app builds");
     let base_url = format!("http://{}", app.local_addr());

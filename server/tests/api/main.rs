@@ -7,6 +7,7 @@ mod chatbots;
 mod cli;
 mod console;
 mod conversations;
+mod files;
 mod helpers;
 mod http;
 mod instances;

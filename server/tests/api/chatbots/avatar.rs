@@ -122,17 +122,13 @@ async fn an_avatar_over_2_mib_is_413_and_changes_nothing() {
         other => panic!("an 8 MiB avatar was not refused: {other:?}"),
     }
     assert_eq!(app.details_json(&bot.id).await, before);
-    assert!(
-        !app.data_dir
-            .path()
-            .join("uploads/chatbots")
-            .join(&bot.id)
-            .exists()
-            || std::fs::read_dir(app.data_dir.path().join("uploads/chatbots").join(&bot.id))
-                .unwrap()
-                .next()
-                .is_none()
-    );
+    let stored = app
+        .state
+        .files
+        .list(&format!("chatbots/{}", bot.id))
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "{stored:?}");
     app.client
         .chatbot_avatar(&bot.id, UploadFile::new("exact.png", exact))
         .await

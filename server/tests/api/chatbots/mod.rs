@@ -2,6 +2,7 @@
 //! widget configurations, conditional saves and the settings history.
 
 mod avatar;
+mod concurrency;
 mod conditional;
 mod crud;
 mod versions;

@@ -148,12 +148,14 @@ async fn api_answers_and_uploads_carry_the_common_headers_and_https_adds_hsts() 
         "max-age=31536000"
     );
 
-    std::fs::create_dir_all(app.data_dir.path().join("uploads")).unwrap();
-    std::fs::write(
-        app.data_dir.path().join("uploads/evil.svg"),
-        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
-    )
-    .unwrap();
+    app.state
+        .files
+        .put(
+            "evil.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+        )
+        .await
+        .unwrap();
     let upload = app
         .http
         .get(app.url("/uploads/evil.svg"))

@@ -201,14 +201,18 @@ async fn replacing_the_content_reindexes_it_and_the_old_chunks_are_gone() {
         &bytes[..],
         b"Refunds are paid to the original card within 30 days."
     );
-    let stored = std::fs::read_dir(
-        app.data_dir
-            .path()
-            .join(format!("knowledge/chatbots/{}/{}", bot.id, doc.id)),
-    )
-    .unwrap()
-    .count();
-    assert_eq!(stored, 1, "the replaced original is removed");
+    let stored = app
+        .state
+        .knowledge
+        .files
+        .list(&format!("chatbots/{}/{}", bot.id, doc.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.len(),
+        1,
+        "the replaced original is removed: {stored:?}"
+    );
 }
 
 #[tokio::test]

@@ -141,26 +141,14 @@ async fn a_file_chatdeck_cannot_read_is_415_and_nothing_of_the_upload_is_kept() 
         .unwrap();
     assert!(listed.data.is_empty(), "{listed:?}");
     assert_eq!(app.state.store.pending_jobs().await.unwrap(), 0);
-    let stored = app.data_dir.path().join("knowledge");
-    let files = walk(&stored);
-    assert!(files.is_empty(), "{files:?}");
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .flat_map(|e| {
-            let path = e.path();
-            if path.is_dir() {
-                walk(&path)
-            } else {
-                vec![path]
-            }
-        })
-        .collect()
+    let stored = app
+        .state
+        .knowledge
+        .files
+        .list(&format!("chatbots/{}", bot.id))
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "{stored:?}");
 }
 
 #[tokio::test]

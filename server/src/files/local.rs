@@ -1,30 +1,11 @@
-//! Uploaded files behind one interface: a local directory now, object storage later. Keys are
-//! relative paths such as `chatbots/<id>/<uuid>.png`, served under `/uploads/<key>`.
+//! Files in a directory of the data directory.
 
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 
-#[async_trait]
-pub trait FileStore: Send + Sync + 'static {
-    /// Stores `bytes` under `key` atomically: readers see the old file or the whole new one.
-    async fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()>;
-    /// The whole file under `key`.
-    async fn get(&self, key: &str) -> io::Result<bytes::Bytes>;
-    /// Removes one file; a missing file is not an error.
-    async fn delete(&self, key: &str) -> io::Result<()>;
-    /// Removes everything under `prefix`; a missing prefix is not an error.
-    async fn delete_prefix(&self, prefix: &str) -> io::Result<()>;
-    /// Succeeds when the storage takes a write now (readiness).
-    async fn check(&self) -> io::Result<()> {
-        self.put(READY_PROBE, b"ok").await?;
-        self.delete(READY_PROBE).await
-    }
-}
-
-/// The key `FileStore::check` writes and removes.
-const READY_PROBE: &str = ".ready-probe";
+use super::{checked_key, FileStore};
 
 /// Files under a directory (`<data dir>/uploads`).
 pub struct LocalFiles {
@@ -40,20 +21,8 @@ impl LocalFiles {
         &self.root
     }
 
-    /// Keys are made by the server, but a key that could climb out of the root is refused anyway.
     fn path(&self, key: &str) -> io::Result<PathBuf> {
-        let relative = Path::new(key);
-        if key.is_empty()
-            || !relative
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
-        {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("bad file key {key:?}"),
-            ));
-        }
-        Ok(self.root.join(relative))
+        Ok(self.root.join(checked_key(key)?))
     }
 }
 
@@ -99,6 +68,32 @@ impl FileStore for LocalFiles {
 
     async fn delete_prefix(&self, prefix: &str) -> io::Result<()> {
         ignore_missing(tokio::fs::remove_dir_all(self.path(prefix)?).await)
+    }
+
+    async fn list(&self, prefix: &str) -> io::Result<Vec<String>> {
+        let root = self.root.clone();
+        let start = self.path(prefix)?;
+        tokio::task::spawn_blocking(move || {
+            let mut keys = Vec::new();
+            let mut pending = vec![start];
+            while let Some(dir) = pending.pop() {
+                let entries = match std::fs::read_dir(&dir) {
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    other => other?,
+                };
+                for entry in entries {
+                    let path = entry?.path();
+                    if path.is_dir() {
+                        pending.push(path);
+                    } else if let Ok(relative) = path.strip_prefix(&root) {
+                        keys.push(relative.to_string_lossy().into_owned());
+                    }
+                }
+            }
+            Ok(keys)
+        })
+        .await
+        .map_err(io::Error::other)?
     }
 }
 
