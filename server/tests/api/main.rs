@@ -11,7 +11,7 @@ mod files;
 mod helpers;
 mod http;
 mod instances;
-mod knowledge;
+pub mod knowledge;
 mod ops;
 pub mod orgs;
 mod users;

@@ -1,6 +1,7 @@
 //! Chat over HTTP with the built-in provider and with a scripted OpenAI-compatible endpoint: answers from the knowledge base, sessions and
 //! storing, the data stream's frames, human mode, inactive bots, lead capture and refusals.
 
+mod crash;
 mod local;
 mod modes;
 mod openai;

@@ -198,7 +198,7 @@ fn serve(data_dir: &std::path::Path, url: &str, port: u16) -> Child {
         .expect("chatdeck starts")
 }
 
-async fn healthy(port: u16) {
+pub async fn healthy(port: u16) {
     let started = Instant::now();
     while reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
         .await
@@ -209,7 +209,7 @@ async fn healthy(port: u16) {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
