@@ -69,13 +69,15 @@ else
 fi
 
 # Python tools for the tests, in a virtual environment of their own (outside the checkout):
-# moto's S3-compatible server (scripts/s3.sh). Pinned, so a second run only compares versions.
+# moto's S3-compatible server (scripts/s3.sh) and schemathesis (scripts/fuzz-api.sh). Pinned,
+# so a second run only compares versions.
 PYTHON_ENV=${CHATDECK_PYTHON_ENV:-$HOME/.local/share/chatdeck/python}
-PYTHON_PACKAGES=("moto[server]==5.2.6")
-if "$PYTHON_ENV/bin/python" -m pip freeze 2>/dev/null | grep -qx "moto==5.2.6"; then
-    step "python tools (moto): present"
+PYTHON_PACKAGES=("moto[server]==5.2.6" "schemathesis==4.32.5")
+installed=$("$PYTHON_ENV/bin/python" -m pip freeze 2>/dev/null || true)
+if grep -qx "moto==5.2.6" <<<"$installed" && grep -qx "schemathesis==4.32.5" <<<"$installed"; then
+    step "python tools (moto, schemathesis): present"
 else
-    step "python tools (moto): installing in $PYTHON_ENV"
+    step "python tools (moto, schemathesis): installing in $PYTHON_ENV"
     python3 -m venv "$PYTHON_ENV"
     "$PYTHON_ENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PYTHON_PACKAGES[@]}"
 fi

@@ -85,6 +85,8 @@ check "clippy widget (hydrate, wasm32)" cargo clippy -p widget --target wasm32-u
 
 tests "cargo test okchat" cargo test -p okchat --features client
 tests "cargo test server (unit + HTTP)" cargo test -p server
+# schemathesis from okchat's OpenAPI document against the binary the tests just built.
+check "schemathesis (okchat's OpenAPI), SQLite: no 5xx" env MAX_SECONDS=120 bash scripts/fuzz-api.sh
 
 # The HTTP tests again on the engines of a deployment of several instances: PostgreSQL (a
 # throwaway cluster, scripts/pg.sh, durability off, on a free port; each test server on a
@@ -105,6 +107,9 @@ elif ! s3_url=$(bash scripts/s3.sh start "$s3_dir" chatdeck-tests 2>"$logs/s3.lo
 else
     CHATDECK_TEST_POSTGRES=$pg_url CHATDECK_TEST_S3=$s3_url \
         tests "cargo test server HTTP on PostgreSQL and object storage" cargo test -p server --test api
+    psql -q "$pg_url" -c "create database fuzz" >/dev/null 2>&1
+    check "schemathesis (okchat's OpenAPI), PostgreSQL: no 5xx" \
+        env MAX_SECONDS=120 DATABASE_URL="${pg_url%/*}/fuzz" bash scripts/fuzz-api.sh
 fi
 bash scripts/s3.sh stop "$s3_dir" || true
 bash scripts/pg.sh stop "$pg_cluster" || true
