@@ -17,12 +17,14 @@ command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
 
 cargo build --release -p server --bin chatdeck --example bare_axum --quiet
 dir=$(mktemp -d)
+# A directory of its own: as root, pg.sh hands it to the `postgres` user, who cannot enter $dir.
+pg_dir=$(mktemp -d)
 pids=()
 cleanup() {
     kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
-    bash scripts/pg.sh stop "$dir/pg" 2>/dev/null || true
-    rm -rf "$dir"
+    bash scripts/pg.sh stop "$pg_dir" 2>/dev/null || true
+    rm -rf "$dir" "$pg_dir"
 }
 trap cleanup EXIT
 
@@ -76,7 +78,7 @@ kill "${pids[@]}" && wait "${pids[@]}" 2>/dev/null || true
 pids=()
 
 echo "==> one instance on PostgreSQL" >&2
-server_url=$(bash scripts/pg.sh start "$dir/pg")
+server_url=$(bash scripts/pg.sh start "$pg_dir")
 psql -q "$server_url" -c "create database bench"
 export DATABASE_URL="${server_url%/*}/bench"
 serve 3998

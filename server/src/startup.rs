@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::console::{Console, Target};
 use crate::error;
 use crate::knowledge::service::Knowledge;
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 use crate::users::sessions::SessionCache;
 use crate::widget::limits::RateLimits;
 use crate::{chatbots, http, knowledge, orgs, store};
@@ -59,7 +59,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let files = config.storage.open(&config.data_dir)?;
     let knowledge = Arc::new(Knowledge::new(files.knowledge, config.knowledge.clone()));
     let metrics = Arc::new(crate::ops::Metrics::new());
-    Ok(AppState {
+    Ok(AppState::new(Services {
         knowledge,
         chat: Arc::new(crate::chat::service::Chat::new(
             &config.chat,
@@ -73,7 +73,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         store,
         files: files.uploads,
         config: Arc::new(config),
-    })
+    }))
 }
 
 /// The widget's quotas, with a task that forgets idle visitors every minute.

@@ -6,10 +6,13 @@
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::PgPool;
+use sqlx::{Connection, PgPool};
 
 /// How long a request waits for a free connection before it fails.
 const ACQUIRE_WAIT: Duration = Duration::from_secs(30);
+
+/// A connection idle longer than this is checked before use.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -25,6 +28,18 @@ impl PgStore {
             .max_connections(16)
             .min_connections(1)
             .acquire_timeout(ACQUIRE_WAIT)
+            // sqlx pings every connection before handing it out: a round trip to the server
+            // before each query. Only one that sat idle a while may have been dropped by the
+            // server or a proxy meanwhile; busy ones are used at once.
+            .test_before_acquire(false)
+            .before_acquire(|connection, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > PING_AFTER_IDLE {
+                        connection.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options.application_name("chatdeck"))
             .await?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
