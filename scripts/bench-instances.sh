@@ -72,8 +72,8 @@ with open(sys.argv[1], "w") as f:
     for i in range(60000):
         f.write(f"## Part {i}\n\nThe measurement number {i} reads {i * 3} units.\n\n")
 PY
-doc=$(curl -fs -X PATCH "http://127.0.0.1:$a_port/api/external/chatbot/$id/knowledge-base" \
-    -H "x-api-key: $key" -F "files=@$dir/big.md;type=text/markdown" |
+doc=$(curl -fs -X POST "http://127.0.0.1:$a_port/api/embedfiles?chatbotId=$id" \
+    -H "x-api-key: $key" -F "chatbotId=$id" -F "files=@$dir/big.md;type=text/markdown" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"][0]["id"])')
 # Killed once it holds the job (its lease is taken), mid-ingestion.
 for _ in $(seq 200); do
