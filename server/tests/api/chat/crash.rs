@@ -2,30 +2,13 @@
 //! no half-written answer is left behind; another process on the same database reads the
 //! conversation and answers its next message with the unanswered question in the history.
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use okchat::{ChatMessage, ChatRequest, Client, PageQuery, StreamPart};
 
 use super::scripted::{self, Reply};
-use crate::knowledge::restart::{free_port, healthy};
-
-/// `chatdeck serve` on the database `url`, its chat on the scripted endpoint `base_url`.
-fn serve(data_dir: &std::path::Path, url: &str, base_url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_chatdeck"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env("DATABASE_URL", url)
-        .env("CHATDECK_CHAT_BASE_URL", base_url)
-        .env("CHATDECK_CHAT_API_KEY", scripted::DEPLOYMENT_KEY)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chatdeck starts")
-}
+use crate::processes::SharedDatabase;
 
 fn turn(text: &str) -> ChatRequest {
     ChatRequest {
@@ -37,27 +20,19 @@ fn turn(text: &str) -> ChatRequest {
 
 #[tokio::test]
 async fn a_process_killed_mid_answer_leaves_its_question_once_and_another_answers_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = crate::helpers::database_url(dir.path()).await;
-    let store = server::store::connect(&url).await.unwrap();
-    let key = server::orgs::issue_key(&store, "crashy")
-        .await
-        .unwrap()
-        .key
-        .expose()
-        .to_owned();
-    drop(store);
+    let database = SharedDatabase::new("crashy").await;
     let (script, config) = scripted::start(vec![
         Reply::Endless(Duration::from_millis(20)),
         Reply::Text(vec!["Resumed ", "answer."]),
     ])
     .await;
     let base_url = config.openai.unwrap().base_url;
+    let scripted_chat = [
+        ("CHATDECK_CHAT_BASE_URL", base_url.as_str()),
+        ("CHATDECK_CHAT_API_KEY", scripted::DEPLOYMENT_KEY),
+    ];
 
-    let port = free_port();
-    let mut first = serve(dir.path(), &url, &base_url, port);
-    healthy(port).await;
-    let client = Client::new(format!("http://127.0.0.1:{port}"), &key);
+    let (mut first, client) = database.serve(&scripted_chat).await;
     let bot = client
         .create_chatbot(&okchat::CreateChatbot {
             name: Some("Crashy".into()),
@@ -82,10 +57,7 @@ async fn a_process_killed_mid_answer_leaves_its_question_once_and_another_answer
         "the stream ends with its process"
     );
 
-    let port = free_port();
-    let mut second = serve(dir.path(), &url, &base_url, port);
-    healthy(port).await;
-    let client = Client::new(format!("http://127.0.0.1:{port}"), &key);
+    let (mut second, client) = database.serve(&scripted_chat).await;
     let sessions = client
         .get_conversations(&bot.id, &PageQuery::default())
         .await

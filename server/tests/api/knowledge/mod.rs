@@ -5,7 +5,7 @@
 mod documents;
 mod extract;
 mod query;
-pub mod restart;
+mod restart;
 mod sources;
 mod tenancy;
 mod upload;

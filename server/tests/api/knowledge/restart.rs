@@ -2,13 +2,14 @@
 //! takes it over), a document is indexed exactly once, and a process killed mid-ingestion
 //! leaves nothing that the next start does not finish.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use okchat::client::UploadFile;
-use okchat::{Client, DocumentSource, DocumentStatus, PageQuery};
+use okchat::{DocumentSource, DocumentStatus, PageQuery};
 use server::knowledge::store::{NewChunk, Outcome};
 use server::store::DynStore;
+
+use crate::processes::SharedDatabase;
 
 fn at(from_now: Duration) -> String {
     server::time::format(time::OffsetDateTime::now_utc() + from_now)
@@ -183,57 +184,10 @@ async fn a_job_for_replaced_content_writes_nothing() {
     assert_eq!(fresh.generation, 2);
 }
 
-/// `chatdeck serve` on `data_dir` and the database `url`, a free port, with short leases.
-fn serve(data_dir: &std::path::Path, url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_chatdeck"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env("DATABASE_URL", url)
-        .env("CHATDECK_JOB_LEASE_SECS", "3")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chatdeck starts")
-}
-
-pub async fn healthy(port: u16) {
-    let started = Instant::now();
-    while reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
-        .await
-        .is_err()
-    {
-        assert!(started.elapsed() < Duration::from_secs(30), "no server");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test]
 async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exactly_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = crate::helpers::database_url(dir.path()).await;
-    let store = server::store::connect(&url).await.unwrap();
-    let key = server::orgs::issue_key(&store, "crashy")
-        .await
-        .unwrap()
-        .key
-        .expose()
-        .to_owned();
-    drop(store);
-
-    let port = free_port();
-    let mut first = serve(dir.path(), &url, port);
-    healthy(port).await;
-    let client = Client::new(format!("http://127.0.0.1:{port}"), &key);
+    let database = SharedDatabase::new("crashy").await;
+    let (mut first, client) = database.serve(SHORT_LEASES).await;
     let bot = client
         .create_chatbot(&okchat::CreateChatbot {
             name: Some("Crashy".into()),
@@ -258,10 +212,7 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
     first.kill().expect("kill -9");
     first.wait().unwrap();
 
-    let port = free_port();
-    let mut second = serve(dir.path(), &url, port);
-    healthy(port).await;
-    let client = Client::new(format!("http://127.0.0.1:{port}"), &key);
+    let (mut second, client) = database.serve(SHORT_LEASES).await;
     let started = Instant::now();
     for document in &uploaded.documents {
         let done = loop {
@@ -311,6 +262,9 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
     second.kill().unwrap();
     second.wait().unwrap();
 }
+
+/// Jobs of a killed server are taken over 3 s after their last renewal.
+const SHORT_LEASES: &[(&str, &str)] = &[("CHATDECK_JOB_LEASE_SECS", "3")];
 
 /// How many jobs a worker holds now.
 async fn held(store: &DynStore) -> i64 {
