@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Property-based fuzzing of the okchat API with schemathesis (PyPI; scripts/setup.sh installs it
 # in chatdeck's Python environment), driven by okchat's own OpenAPI document
-# (tests/fixtures/okchat-openapi.json): every operation, with generated valid and invalid
+# (tests/okchat-openapi.json): every operation, with generated valid and invalid
 # parameters and bodies, against a chatdeck on loopback with a key; it fails on any 5xx, or if
 # the server is not alive afterwards. Bounded: MAX_EXAMPLES per operation (default 40) and
 # MAX_SECONDS in all (default 240).
@@ -39,7 +39,7 @@ curl -fs -X POST "$base/api/external/chatbots" -H "x-api-key: $key" \
     -H 'content-type: application/json' -d @tests/fixtures/create_chatbot.request.json >/dev/null
 
 status=0
-"$schemathesis" run tests/fixtures/okchat-openapi.json --url "$base" \
+"$schemathesis" run tests/okchat-openapi.json --url "$base" \
     --header "x-api-key: $key" --checks not_a_server_error \
     --max-examples "${MAX_EXAMPLES:-40}" --max-time "${MAX_SECONDS:-240}" \
     --seed "${SEED:-20261206}" --request-timeout 20 --workers 2 \
