@@ -43,6 +43,28 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("API types always serialize")
 }
 
+/// Records `version` of the chatbot `chatbot_id` in the caller's transaction.
+async fn insert_version(
+    tx: &mut sqlx::PgConnection,
+    chatbot_id: &str,
+    version: &NewVersion,
+) -> StoreResult<()> {
+    let snapshot = version.snapshot.to_string();
+    let changed = to_json(&version.changed);
+    sqlx::query!(
+        "insert into chatbot_version (id, chatbot_id, snapshot, changed, created_at)
+             values ($1, $2, $3::text::jsonb, $4::text::jsonb, $5)",
+        version.id,
+        chatbot_id,
+        snapshot,
+        changed,
+        version.created_at
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
 impl TryFrom<Row> for ChatbotRecord {
     type Error = StoreError;
 
@@ -126,8 +148,6 @@ impl ChatbotStore for PgStore {
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
         let origins = to_json(&c.allowed_origins);
-        let snapshot = version.snapshot.to_string();
-        let changed = to_json(&version.changed);
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query!(
             "insert into chatbot (id, organization_id, name, slug, description, is_public, active,
@@ -162,17 +182,7 @@ impl ChatbotStore for PgStore {
             }
             other => other?,
         };
-        sqlx::query!(
-            "insert into chatbot_version (id, chatbot_id, snapshot, changed, created_at)
-             values ($1, $2, $3::text::jsonb, $4::text::jsonb, $5)",
-            version.id,
-            c.id,
-            snapshot,
-            changed,
-            version.created_at
-        )
-        .execute(&mut *tx)
-        .await?;
+        insert_version(&mut tx, &c.id, version).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -182,8 +192,6 @@ impl ChatbotStore for PgStore {
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
         let origins = to_json(&c.allowed_origins);
-        let snapshot = version.snapshot.to_string();
-        let changed = to_json(&version.changed);
         let mut tx = self.pool.begin().await?;
         // The revision test is the whole guard: a concurrent update of the row waits for this
         // one's lock, then re-checks `revision` against the committed row and matches nothing.
@@ -217,17 +225,7 @@ impl ChatbotStore for PgStore {
         if updated.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query!(
-            "insert into chatbot_version (id, chatbot_id, snapshot, changed, created_at)
-             values ($1, $2, $3::text::jsonb, $4::text::jsonb, $5)",
-            version.id,
-            c.id,
-            snapshot,
-            changed,
-            version.created_at
-        )
-        .execute(&mut *tx)
-        .await?;
+        insert_version(&mut tx, &c.id, version).await?;
         tx.commit().await?;
         Ok(true)
     }

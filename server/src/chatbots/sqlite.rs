@@ -41,6 +41,28 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("API types always serialize")
 }
 
+/// Records `version` of the chatbot `chatbot_id` in the caller's transaction.
+async fn insert_version(
+    tx: &mut sqlx::SqliteConnection,
+    chatbot_id: &str,
+    version: &NewVersion,
+) -> StoreResult<()> {
+    let snapshot = version.snapshot.to_string();
+    let changed = to_json(&version.changed);
+    sqlx::query!(
+        "insert into chatbot_version (id, chatbot_id, snapshot, changed, created_at)
+             values (?, ?, ?, ?, ?)",
+        version.id,
+        chatbot_id,
+        snapshot,
+        changed,
+        version.created_at
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
 impl TryFrom<Row> for ChatbotRecord {
     type Error = StoreError;
 
@@ -124,8 +146,6 @@ impl ChatbotStore for SqliteStore {
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
         let origins = to_json(&c.allowed_origins);
-        let snapshot = version.snapshot.to_string();
-        let changed = to_json(&version.changed);
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query!(
             "insert into chatbot (id, organization_id, name, slug, description, is_public, active,
@@ -159,17 +179,7 @@ impl ChatbotStore for SqliteStore {
             }
             other => other?,
         };
-        sqlx::query!(
-            "insert into chatbot_version (id, chatbot_id, snapshot, changed, created_at)
-             values (?, ?, ?, ?, ?)",
-            version.id,
-            c.id,
-            snapshot,
-            changed,
-            version.created_at
-        )
-        .execute(&mut *tx)
-        .await?;
+        insert_version(&mut tx, &c.id, version).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -179,8 +189,6 @@ impl ChatbotStore for SqliteStore {
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
         let origins = to_json(&c.allowed_origins);
-        let snapshot = version.snapshot.to_string();
-        let changed = to_json(&version.changed);
         let mut tx = self.pool.begin().await?;
         let updated = sqlx::query!(
             "update chatbot set name = ?, description = ?, is_public = ?, active = ?,
@@ -210,17 +218,7 @@ impl ChatbotStore for SqliteStore {
         if updated.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query!(
-            "insert into chatbot_version (id, chatbot_id, snapshot, changed, created_at)
-             values (?, ?, ?, ?, ?)",
-            version.id,
-            c.id,
-            snapshot,
-            changed,
-            version.created_at
-        )
-        .execute(&mut *tx)
-        .await?;
+        insert_version(&mut tx, &c.id, version).await?;
         tx.commit().await?;
         Ok(true)
     }
