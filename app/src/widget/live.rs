@@ -82,6 +82,9 @@ fn panel(
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<String>);
     let token = StoredValue::new(None::<String>);
+    // Counts the visitor's sends and new conversations: a thread asked for before one of them
+    // is out of date when it arrives and must not replace what the visitor sees since.
+    let turns = StoredValue::new(0_u32);
     // The visitor's rating of each answer, and the documents it drew on (when the owner shows
     // them), by message id.
     let ratings = RwSignal::new(BTreeMap::<String, Feedback>::new());
@@ -101,8 +104,13 @@ fn panel(
         let Some(session) = token.get_value() else {
             return;
         };
+        let asked_at = turns.get_value();
         leptos::task::spawn_local(async move {
-            match super::visitor::thread(&id.get_value(), &session, None).await {
+            let stored = super::visitor::thread(&id.get_value(), &session, None).await;
+            if turns.get_value() != asked_at {
+                return;
+            }
+            match stored {
                 Ok(stored) => {
                     ratings.set(rated(&stored).collect());
                     sources.set(sourced(&stored).collect());
@@ -195,6 +203,7 @@ fn panel(
             return;
         }
         busy.set(true);
+        turns.update_value(|n| *n += 1);
         trouble.set(None);
         entries.update(|e| {
             e.push((None, Message::new(Author::Visitor, text.clone())));
@@ -286,6 +295,7 @@ fn panel(
     });
 
     let new_conversation = move |()| {
+        turns.update_value(|n| *n += 1);
         #[cfg(feature = "hydrate")]
         token.set_value(Some(super::visitor::new_session()));
         entries.set(Vec::new());

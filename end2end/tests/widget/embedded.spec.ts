@@ -56,6 +56,13 @@ async function panelReady(page: Page, said: string[]) {
   return frame;
 }
 
+test.afterEach(async ({ page }, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus) return;
+  const panel = page.frames().find((f) => f.url().includes("/widget/"));
+  const shown = panel ? await panel.locator("body").innerText().catch((e) => `(unreadable: ${e})`) : "(no panel)";
+  console.log(`the chat panel showed:\n${shown}`);
+});
+
 async function openWidget(page: Page) {
   const said = frameTrouble(page);
   const launcher = page.getByRole("button", { name: "Open chat" });
@@ -180,7 +187,9 @@ test("the widget is accessible, works by keyboard alone, takes ratings and follo
   const frame = await panelReady(page, said);
   await expect(frame.getByLabel("Message")).toBeFocused();
   await page.keyboard.type("How often should I descale the kettle?");
+  await expect(frame.getByLabel("Message")).toHaveValue("How often should I descale the kettle?");
   await page.keyboard.press("Enter");
+  await expect(frame.getByTestId("widget-message").first()).toContainText("descale");
   const answer = frame.locator('[data-testid="widget-message"][data-author="bot"]').last();
   await expect(answer).toContainText("vinegar", { timeout: 20_000 });
 
@@ -219,6 +228,60 @@ test("the widget is accessible, works by keyboard alone, takes ratings and follo
   await page.keyboard.press("Escape");
   await expect(page.locator('iframe[title="Chat"]')).toBeHidden();
   await expect(page.getByRole("button", { name: "Open chat" })).toBeFocused();
+  expect(errors).toEqual([]);
+});
+
+test("a slow first load of the thread does not wipe a message the visitor has just sent", async ({
+  page,
+  request,
+}) => {
+  const siteOrigin = `http://localhost:${host.port}`;
+  const bot = await publicBot(request, [siteOrigin]);
+  const errors = pageErrors(page);
+  // The panel asks for its thread as it opens. That answer (an empty thread) is held back
+  // until the visitor has sent a question, as a slow network would: it must not replace what
+  // the visitor now sees.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let delivered = () => {};
+  const stale = new Promise<void>((resolve) => (delivered = resolve));
+  let first = true;
+  await page.route(/\/sessions\/[^/?]+\/messages$/, async (route) => {
+    if (!first || route.request().method() !== "GET") return route.continue();
+    first = false;
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+    delivered();
+  });
+  await page.goto(`${siteOrigin}/?bot=${bot.id}`);
+  const frame = await openWidget(page);
+  await frame.getByLabel("Message").fill("How often should I descale the kettle?");
+  await frame.getByRole("button", { name: "Send" }).click();
+  const messages = frame.getByTestId("widget-message");
+  await expect(messages.first()).toContainText("descale");
+
+  // From here on, the number of messages shown may only grow.
+  const panel = page.frames().find((f) => f.url().includes(`/widget/${bot.id}`));
+  expect(panel).toBeDefined();
+  await panel!.evaluate(() => {
+    const count = () => document.querySelectorAll('[data-testid="widget-message"]').length;
+    let most = count();
+    const seen: number[] = [];
+    (window as unknown as { shrunk: number[] }).shrunk = seen;
+    new MutationObserver(() => {
+      const now = count();
+      if (now < most) seen.push(now);
+      most = Math.max(most, now);
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  release();
+  await stale;
+  await expect(messages.last()).toContainText("vinegar", { timeout: 20_000 });
+  // One poll of the thread later, still the question and its answer, never fewer.
+  await page.waitForTimeout(2_500);
+  await expect(messages).toHaveCount(2);
+  expect(await panel!.evaluate(() => (window as unknown as { shrunk: number[] }).shrunk)).toEqual([]);
   expect(errors).toEqual([]);
 });
 
