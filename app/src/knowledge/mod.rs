@@ -20,16 +20,21 @@ pub mod xhr;
 
 use leptos::prelude::*;
 use leptos_router::components::Route;
-use leptos_router::{MatchNestedRoutes, ParamSegment, StaticSegment};
+use leptos_router::{MatchNestedRoutes, ParamSegment, SsrMode, StaticSegment};
 
-/// `knowledge` and `knowledge/{doc}` under a chatbot's page.
+/// `knowledge` and `knowledge/{doc}` under a chatbot's page, streamed in order: their forms post
+/// without JavaScript, and the page they land on must show the lists in its HTML. Out of order,
+/// a list not ready when the shell went out arrives as a script, and without JavaScript the
+/// page kept "Loading documents…" (`PartiallyBlocked` would fit, but leptos_axum 0.8 renders
+/// it out of order: its `replace_blocks` is a to-do).
 #[component(transparent)]
 pub fn KnowledgeRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
-        <Route path=StaticSegment("knowledge") view=tab::KnowledgeTab />
+        <Route path=StaticSegment("knowledge") view=tab::KnowledgeTab ssr=SsrMode::InOrder />
         <Route
             path=(StaticSegment("knowledge"), ParamSegment("doc"))
             view=document_page::DocumentPage
+            ssr=SsrMode::InOrder
         />
     }
     .into_inner()

@@ -182,5 +182,9 @@ test("without wasm, the add forms still post, and a refusal shows beside its fie
   await expect(page).toHaveURL(`/chatbots/${bot.id}/knowledge?added=1`);
   await expect(page.getByTestId("added-notice")).toHaveText("Added 1 document. It is being processed.");
   await expect(page.getByRole("region", { name: "Documents" }).getByTestId("document-title")).toHaveText("Plain post");
+  // The list is in the HTML itself, never a placeholder that only a script would fill.
+  const html = await (await context.request.get(`/chatbots/${bot.id}/knowledge`)).text();
+  expect(html).toContain("Plain post");
+  expect(html).not.toContain("Loading documents");
   await context.close();
 });
