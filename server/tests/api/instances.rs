@@ -1,14 +1,17 @@
 //! Several instances on one database behave as one: what one instance is given, another serves;
 //! what one revokes, every other refuses within the caches' bound; a person's reply written
-//! through one reaches a visitor reading through another. Run on PostgreSQL by the test command
+//! through one reaches a visitor reading through another; the work of one killed mid-document is
+//! finished by the others, exactly once. Run on PostgreSQL by the test command
 //! (CHATDECK_TEST_POSTGRES), and on SQLite, where instances share the database file.
 
 use okchat::client::UploadFile;
 use okchat::{ConversationReply, ConversationUpdate, DocumentStatus};
 
 use crate::helpers::{issue_key, spawn_app};
+use crate::knowledge::restart::{measurements, ready_and_indexed_once, SHORT_LEASES};
 use crate::knowledge::{ask, settled};
 use crate::orgs::api_keys::refused_within_the_key_cache_bound;
+use crate::processes::SharedDatabase;
 use crate::widget::{new_token, public_bot, say, thread};
 
 #[tokio::test]
@@ -84,4 +87,48 @@ async fn three_instances_on_one_database_behave_as_one() {
         (last["content"].as_str(), last["author"].as_str()),
         (Some("Hi, Sam here."), Some("Sam"))
     );
+}
+
+#[tokio::test]
+async fn a_document_whose_instance_is_killed_is_finished_once_by_the_live_others() {
+    let database = SharedDatabase::new("instances").await;
+    // A alone at first, so the jobs it is given are its own.
+    let (mut a, on_a) = database.serve(SHORT_LEASES).await;
+    let bot = on_a
+        .create_chatbot(&okchat::CreateChatbot {
+            name: Some("Killed midway".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .chatbot;
+    let log = measurements(20_000);
+    let files = (0..6)
+        .map(|i| UploadFile::new(format!("log-{i}.md"), log.clone()))
+        .collect();
+    let uploaded = on_a.knowledge_base_files(&bot.id, files).await.unwrap();
+    let store = server::store::connect(&database.url).await.unwrap();
+    let started = std::time::Instant::now();
+    while store.held_jobs(&server::time::now()).await.unwrap() == 0 {
+        assert!(started.elapsed().as_secs() < 20, "A never claimed a job");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
+    let ((b, on_b), (c, on_c)) =
+        tokio::join!(database.serve(SHORT_LEASES), database.serve(SHORT_LEASES));
+    assert!(
+        store.pending_jobs().await.unwrap() > 0,
+        "A finished before it could be killed: the test needs longer documents"
+    );
+    a.kill().expect("kill -9");
+    a.wait().unwrap();
+
+    let ids: Vec<String> = uploaded.documents.iter().map(|d| d.id.clone()).collect();
+    ready_and_indexed_once(&on_b, &bot.id, &ids).await;
+    ready_and_indexed_once(&on_c, &bot.id, &ids).await;
+    assert_eq!(store.pending_jobs().await.unwrap(), 0);
+    for mut instance in [b, c] {
+        instance.kill().unwrap();
+        instance.wait().unwrap();
+    }
 }

@@ -5,7 +5,7 @@
 mod documents;
 mod extract;
 mod query;
-mod restart;
+pub mod restart;
 mod sources;
 mod tenancy;
 mod upload;

@@ -197,14 +197,7 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
         .unwrap()
         .chatbot;
     // Big enough that the kill lands while some are queued or being indexed.
-    let section: String = (0..20_000)
-        .map(|i| {
-            format!(
-                "## Part {i}\n\nThe measurement number {i} reads {} units.\n\n",
-                i * 3
-            )
-        })
-        .collect();
+    let section = measurements(20_000);
     let files = (0..6)
         .map(|i| UploadFile::new(format!("log-{i}.md"), section.clone()))
         .collect();
@@ -213,14 +206,40 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
     first.wait().unwrap();
 
     let (mut second, client) = database.serve(SHORT_LEASES).await;
+    let ids: Vec<String> = uploaded.documents.iter().map(|d| d.id.clone()).collect();
+    ready_and_indexed_once(&client, &bot.id, &ids).await;
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
+
+/// A Markdown document of `parts` short sections: long enough to index that a test can stop
+/// its server in the middle.
+pub fn measurements(parts: usize) -> String {
+    (0..parts)
+        .map(|i| {
+            format!(
+                "## Part {i}\n\nThe measurement number {i} reads {} units.\n\n",
+                i * 3
+            )
+        })
+        .collect()
+}
+
+/// Waits (at most two minutes) for each of `documents` to settle, and checks that it is ready
+/// with each of its chunks stored exactly once, in order.
+pub async fn ready_and_indexed_once(
+    client: &okchat::Client,
+    chatbot_id: &str,
+    documents: &[String],
+) {
     let started = Instant::now();
-    for document in &uploaded.documents {
+    for document in documents {
         let done = loop {
             let page = client
                 .get_knowledge_base_list_of_chatbot(
-                    &bot.id,
+                    chatbot_id,
                     &okchat::KnowledgeListQuery {
-                        id: Some(document.id.clone()),
+                        id: Some(document.clone()),
                         ..Default::default()
                     },
                 )
@@ -239,8 +258,8 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
         loop {
             let chunks = client
                 .knowledge_chunks(
-                    &bot.id,
-                    &document.id,
+                    chatbot_id,
+                    document,
                     &PageQuery {
                         page: Some(page),
                         limit: Some(100),
@@ -259,12 +278,10 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
         let expected: Vec<u32> = (1..=u32::try_from(done.chunk_count).unwrap()).collect();
         assert_eq!(indexes, expected, "each chunk exactly once, in order");
     }
-    second.kill().unwrap();
-    second.wait().unwrap();
 }
 
 /// Jobs of a killed server are taken over 3 s after their last renewal.
-const SHORT_LEASES: &[(&str, &str)] = &[("CHATDECK_JOB_LEASE_SECS", "3")];
+pub const SHORT_LEASES: &[(&str, &str)] = &[("CHATDECK_JOB_LEASE_SECS", "3")];
 
 /// How many jobs a worker holds now.
 async fn held(store: &DynStore) -> i64 {
@@ -279,14 +296,7 @@ async fn a_server_shutting_down_hands_its_job_back_at_once_for_another_to_finish
     })
     .await;
     let bot = app.create("Handed back").await;
-    let manual: String = (0..60_000)
-        .map(|i| {
-            format!(
-                "## Part {i}\n\nThe measurement number {i} reads {} units.\n\n",
-                i * 3
-            )
-        })
-        .collect();
+    let manual = measurements(60_000);
     let uploaded = app
         .client
         .knowledge_base_files(&bot.id, vec![UploadFile::new("manual.md", manual)])
