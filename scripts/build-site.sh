@@ -5,7 +5,8 @@
 # not a second cargo-leptos project: that would build and link the whole server again. Its
 # steps are the ones cargo-leptos runs for a release front (cargo build for wasm32 with the
 # wasm-release profile, wasm-bindgen --target web, wasm-opt -Oz with the same features; here
-# with --converge too, which takes 2 kB more off).
+# with --converge too, which takes 2 kB more off). Last, Redoc's standalone bundle from npm
+# into target/site/api-docs, for the API reference page (/api/docs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true
@@ -28,3 +29,10 @@ rm "$out.tmp/panel_bg.wasm"
 node_modules/.bin/tailwindcss --input style/widget.css --output "$out.tmp/panel.css" --minify
 # Swapped in whole, so a running server never serves one file of each build.
 rm -rf "$out" && mv "$out.tmp" "$out"
+
+echo "==> the API reference page's bundle (Redoc, from npm)"
+# Served by chatdeck at /api/docs/redoc.standalone.js for /api/docs; one self-contained file
+# (no fonts or scripts from elsewhere), pinned in package.json.
+mkdir -p target/site/api-docs
+cp node_modules/redoc/bundles/redoc.standalone.js target/site/api-docs/redoc.standalone.js.tmp
+mv target/site/api-docs/redoc.standalone.js.tmp target/site/api-docs/redoc.standalone.js

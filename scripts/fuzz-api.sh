@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Property-based fuzzing of the okchat API with schemathesis (PyPI; scripts/setup.sh installs it
 # in chatdeck's Python environment), driven by okchat's own OpenAPI document
-# (tests/okchat-openapi.json): every operation, with generated valid and invalid
+# (tests/okchat-openapi.json), or with SPEC=own by chatdeck's (/api/openapi.json as the server
+# under test serves it: okchat's operations, chatdeck's additions, the widget's public routes,
+# the operations endpoints): every operation, with generated valid and invalid
 # parameters and bodies, against a chatdeck on loopback with a key; it fails on any 5xx, or if
 # the server is not alive afterwards. Bounded: MAX_EXAMPLES per operation (default 40) and
 # MAX_SECONDS in all (default 240).
 #
 #   scripts/fuzz-api.sh                 on SQLite, in a temporary directory
+#   SPEC=own scripts/fuzz-api.sh        chatdeck's own document
 #   DATABASE_URL=postgres://… scripts/fuzz-api.sh
 #
 # CHATDECK_BIN names the binary (default target/debug/chatdeck, built if missing).
@@ -39,7 +42,14 @@ curl -fs -X POST "$base/api/external/chatbots" -H "x-api-key: $key" \
     -H 'content-type: application/json' -d @tests/fixtures/create_chatbot.request.json >/dev/null
 
 status=0
-schema=$PWD/tests/okchat-openapi.json
+case "${SPEC:-okchat}" in
+    okchat) schema=$PWD/tests/okchat-openapi.json ;;
+    own)
+        schema=$dir/openapi.json
+        curl -fs "$base/api/openapi.json" -o "$schema"
+        ;;
+    *) echo "fuzz-api.sh: SPEC is okchat (the default) or own" >&2; exit 2 ;;
+esac
 # Run from the temporary directory: schemathesis and Hypothesis keep state in the working
 # directory, and none of it belongs in the checkout (no example database: the seed decides).
 (cd "$dir" && "$schemathesis" run "$schema" --url "$base" \

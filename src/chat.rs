@@ -6,6 +6,7 @@ use serde_json::Value;
 
 /// One turn sent by the caller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatMessage {
     pub role: String,
     pub content: String,
@@ -22,6 +23,7 @@ impl ChatMessage {
 
 /// Body of Chat (`POST .../chat?stream=`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatRequest {
     pub messages: Vec<ChatMessage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +38,7 @@ pub struct ChatRequest {
 
 /// Token counts of one step or of the whole answer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
     pub prompt_tokens: u64,
@@ -46,12 +49,14 @@ pub struct Usage {
 
 /// `steps[].request`: okchat leaks the raw upstream body here; chatdeck omits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepRequest {
     pub body: String,
 }
 
 /// A content part of an assistant message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContentPart {
     #[serde(rename = "type")]
     pub kind: String,
@@ -61,6 +66,7 @@ pub struct ContentPart {
 
 /// A message of `steps[].response.messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseMessage {
     pub role: String,
     pub content: Vec<ContentPart>,
@@ -68,6 +74,7 @@ pub struct ResponseMessage {
 
 /// `steps[].response`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StepResponse {
     pub id: String,
@@ -81,6 +88,7 @@ pub struct StepResponse {
 
 /// One LLM step of a non-stream answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     pub step_type: String,
@@ -110,6 +118,7 @@ pub struct Step {
 
 /// The non-stream answer of Chat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatResponse {
     pub output: String,
     pub finish_reason: String,
@@ -126,6 +135,7 @@ pub struct ChatResponse {
 
 /// Finish information of a step (`e:`) or of the message (`d:`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Finish {
     pub finish_reason: String,

@@ -8,6 +8,7 @@ use crate::widget::{ChatWidgetConfig, VoiceWidgetConfig};
 
 /// The personality of a bot: free strings shown to the LLM.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonalityConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tone: Option<String>,
@@ -17,6 +18,7 @@ pub struct PersonalityConfig {
 
 /// The branding of the embeddable chat widget.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Snippet {
     pub name: String,
@@ -29,6 +31,7 @@ pub struct Snippet {
 
 /// A chatbot's `settings` object as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Settings {
     pub model: String,
@@ -73,6 +76,7 @@ impl Settings {
 
 /// The full chatbot (Create, Update, Details and Avatar responses).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Chatbot {
     pub id: String,
     pub organization_id: String,
@@ -114,6 +118,7 @@ pub struct Chatbot {
 
 /// A chatbot as Get Chatbots lists it: the full object without the five legacy/secret fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatbotListItem {
     pub id: String,
     pub organization_id: String,
@@ -167,6 +172,7 @@ impl From<Chatbot> for ChatbotListItem {
 /// The chatbot shape the three documented knowledge-base responses carry (§2.4); okchat's
 /// placeholder, kept so clients of the original responses still parse them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegacyChatbot {
     pub id: String,
     pub organization_id: String,
@@ -188,12 +194,14 @@ pub struct LegacyChatbot {
 
 /// `{ "chatbot": LegacyChatbot }`, the documented (placeholder) knowledge-base response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegacyChatbotEnvelope {
     pub chatbot: LegacyChatbot,
 }
 
 /// Snippet fields in a create or update body; absent fields keep (update) or default (create).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SnippetInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +220,7 @@ pub struct SnippetInput {
 
 /// Settings fields in a create or update body.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettingsInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
@@ -260,6 +269,7 @@ pub struct SettingsInput {
 
 /// Body of Create Chatbot (`POST /api/external/chatbots`). Only `name` is required.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateChatbot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -289,6 +299,7 @@ pub struct CreateChatbot {
 /// Body of Update Chatbot (`PATCH /api/external/chatbots?id=`), applied as JSON Merge Patch:
 /// absent fields keep their value, nested objects merge, `null` clears an optional value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateChatbot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -315,18 +326,21 @@ pub struct UpdateChatbot {
 
 /// `{ "chatbots": [...] }` (Get Chatbots).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatbotsResponse {
     pub chatbots: Vec<ChatbotListItem>,
 }
 
 /// `{ "chatbot": Chatbot }` (Get Chatbot Details).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatbotEnvelope {
     pub chatbot: Chatbot,
 }
 
 /// `{ "message", "chatbot" }` (Create, Update, Avatar).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatbotMessageResponse {
     pub message: String,
     pub chatbot: Chatbot,
@@ -334,6 +348,7 @@ pub struct ChatbotMessageResponse {
 
 /// `{ "message" }` (Delete Chatbot).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageResponse {
     pub message: String,
 }

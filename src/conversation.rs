@@ -5,6 +5,7 @@ use serde_json::Value;
 
 /// `last_message`: an object in lists, a plain string in Get A Conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum LastMessage {
     Text(String),
@@ -27,6 +28,7 @@ impl LastMessage {
 
 /// One end-user conversation on one channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub id: String,
     pub chatbot_id: String,
@@ -57,6 +59,7 @@ pub struct Session {
 
 /// An image attached to a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     pub name: String,
     pub url: String,
@@ -64,6 +67,7 @@ pub struct Attachment {
 
 /// One message of a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub id: String,
     pub session_id: String,
@@ -93,6 +97,7 @@ pub struct Message {
 
 /// Pagination metadata: `{currentPage, pageSize, totalCount, totalPages}`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PageMeta {
     pub current_page: u64,
@@ -115,6 +120,7 @@ impl PageMeta {
 
 /// `{ "data": [T], "metadata": PageMeta }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub data: Vec<T>,
     pub metadata: PageMeta,
@@ -122,6 +128,7 @@ pub struct Page<T> {
 
 /// `{ "session": Session }` (Get A Conversation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionEnvelope {
     pub session: Session,
 }
@@ -131,6 +138,7 @@ pub struct SessionEnvelope {
 /// `created_at`, both inclusive) and `q` (case-insensitive text in any message) are chatdeck
 /// additions, also taken by the export.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PageQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
@@ -151,6 +159,7 @@ pub struct PageQuery {
 /// chatdeck addition: `PATCH .../conversations/{sessionId}`, human takeover and closing. At
 /// least one field is required.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_human_mode: Option<bool>,
@@ -163,6 +172,7 @@ pub struct ConversationUpdate {
 /// while the session is in human mode). `author` names the person (the console sends its
 /// user's email); an API caller without it is stored as `api`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationReply {
     pub content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,12 +181,14 @@ pub struct ConversationReply {
 
 /// `{ "message": Message }`, the answer to a person's reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageEnvelope {
     pub message: Message,
 }
 
 /// The formats of the conversation export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     Csv,

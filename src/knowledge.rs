@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a document is in ingestion (extract, chunk, index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DocumentStatus {
     Processing,
@@ -23,6 +24,7 @@ impl DocumentStatus {
 
 /// chatdeck addition: how a document entered the knowledge base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DocumentSource {
     /// Uploaded through Knowledge Base Files.
@@ -54,6 +56,7 @@ impl DocumentSource {
 
 /// One uploaded document of a chatbot's knowledge base.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnowledgeDocument {
     pub id: String,
     pub chatbot_id: String,
@@ -79,6 +82,7 @@ pub struct KnowledgeDocument {
 /// chatdeck addition, body of `POST …/knowledge-base/text`: typed text (`text`), or a Q&A
 /// entry (`question` and `answer`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddKnowledgeText {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,6 +96,7 @@ pub struct AddKnowledgeText {
 /// chatdeck addition, body of `POST …/knowledge-base/urls`: pages to fetch, or with
 /// `sitemap` the sitemaps whose pages (up to 200) to fetch.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddKnowledgeUrls {
     pub urls: Vec<String>,
     #[serde(default)]
@@ -100,6 +105,7 @@ pub struct AddKnowledgeUrls {
 
 /// chatdeck addition: one chunk of a document, as `GET …/knowledge-base/{id}/chunks` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnowledgeChunk {
     /// 1-based, in document order: the `Chunk: n` of Query Knowledge.
     pub index: u32,
@@ -112,6 +118,7 @@ pub struct KnowledgeChunk {
 
 /// Answer of Knowledge Base Files (`POST /api/embedfiles`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadFilesResponse {
     pub message: String,
     pub documents: Vec<KnowledgeDocument>,
@@ -119,6 +126,7 @@ pub struct UploadFilesResponse {
 
 /// Query of Get Knowledge Base List: `title` substring, exact `id`, paging.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnowledgeListQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -132,6 +140,7 @@ pub struct KnowledgeListQuery {
 
 /// Answer of Delete Knowledge Base Data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeleteKnowledgeResponse {
     pub message: String,
     pub id: String,
@@ -139,6 +148,7 @@ pub struct DeleteKnowledgeResponse {
 
 /// Answer of Update Knowledge Base.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateKnowledgeResponse {
     pub message: String,
     pub document: KnowledgeDocument,
@@ -146,6 +156,7 @@ pub struct UpdateKnowledgeResponse {
 
 /// Body of Query Knowledge.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueryKnowledgeRequest {
     pub query: String,
     /// chatdeck addition: how many results (1–50, default 5).
@@ -158,6 +169,7 @@ pub struct QueryKnowledgeRequest {
 
 /// One retrieved chunk, rendered as `"Title: <title>\nChunk: <n>\n\n<text>"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnowledgeResult {
     pub content: String,
     pub similarity: f64,
@@ -174,6 +186,7 @@ pub struct KnowledgeResult {
 
 /// Answer of Query Knowledge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueryKnowledgeResponse {
     pub results: Vec<KnowledgeResult>,
     pub similarity_threshold_setting: f64,

@@ -7,12 +7,14 @@ use crate::chatbot::Snippet;
 
 /// `GET /api/public/chatbots/{chatbotId}`: `{"chatbot": …}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicChatbotResponse {
     pub chatbot: PublicChatbot,
 }
 
 /// What the widget shows of a bot, nothing else: never the prompt, model, keys or knowledge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicChatbot {
     pub id: String,
     pub name: String,
@@ -22,6 +24,7 @@ pub struct PublicChatbot {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicSettings {
     pub greeting: String,
     pub avatar: Option<String>,
@@ -30,12 +33,14 @@ pub struct PublicSettings {
 
 /// `GET …/sessions/{sessionToken}/messages?after=`: the visitor's thread, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicMessages {
     pub messages: Vec<PublicMessage>,
 }
 
 /// A message as the visitor sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicMessage {
     pub id: String,
     /// `user` or `bot`.
@@ -60,6 +65,7 @@ pub struct PublicMessage {
 
 /// Thumbs up or down on an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Feedback {
     Up,

@@ -58,6 +58,7 @@ pub const AVATAR_TYPES: &str = "The avatar must be a PNG, JPEG, GIF or WebP imag
 
 /// Reasons keyed by JSON path, e.g. `settings.snippet.primaryColor`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldErrors(pub BTreeMap<String, String>);
 
 impl FieldErrors {

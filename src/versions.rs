@@ -9,6 +9,7 @@ use crate::conversation::PageMeta;
 
 /// One version in the list: when it was made and which settings it changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionSummary {
     pub id: String,
     pub created_at: String,
@@ -20,6 +21,7 @@ pub struct VersionSummary {
 
 /// `GET /api/external/chatbot/{chatbotId}/versions`: newest first, paged like conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionsResponse {
     pub data: Vec<VersionSummary>,
     pub metadata: PageMeta,
@@ -27,6 +29,7 @@ pub struct VersionsResponse {
 
 /// One version: the chatbot as it was right after that change (secrets masked).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionDetail {
     pub id: String,
     pub created_at: String,
@@ -35,6 +38,7 @@ pub struct VersionDetail {
 
 /// `GET /api/external/chatbot/{chatbotId}/versions/{versionId}`: `{ "version": VersionDetail }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionEnvelope {
     pub version: VersionDetail,
 }

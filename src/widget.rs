@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// LLM settings of the voice agent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoiceModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
@@ -13,6 +14,7 @@ pub struct VoiceModel {
 
 /// Voice activity detection.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Vad {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
@@ -24,6 +26,7 @@ pub struct Vad {
 
 /// Labels of the voice widget.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VoiceText {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,6 +43,7 @@ pub struct VoiceText {
 
 /// The voice widget's avatar.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VoiceAvatar {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +52,7 @@ pub struct VoiceAvatar {
 
 /// Colours and radii of the voice widget.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VoiceAppearance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,6 +75,7 @@ pub struct VoiceAppearance {
 
 /// `voice_widget_config`: both the Voice Agent body (a merge patch) and its stored form.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoiceWidgetConfig {
     #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
@@ -89,6 +95,7 @@ pub struct VoiceWidgetConfig {
 
 /// `chat_widget_config`: the snippet's branding plus `language` (`"auto"` detects).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ChatWidgetConfig {
     pub name: String,
@@ -110,6 +117,7 @@ pub struct ChatWidgetConfig {
 
 /// Body of Chat Widget (`PATCH .../chat-widget`): a merge patch of [`ChatWidgetConfig`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatWidgetUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +142,7 @@ pub struct ChatWidgetUpdate {
 
 /// `{ "message", "voice_widget_config" }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoiceAgentResponse {
     pub message: String,
     pub voice_widget_config: VoiceWidgetConfig,
@@ -141,6 +150,7 @@ pub struct VoiceAgentResponse {
 
 /// `{ "message", "chat_widget_config" }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatWidgetResponse {
     pub message: String,
     pub chat_widget_config: ChatWidgetConfig,

@@ -23,6 +23,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod knowledge;
+pub mod openapi;
 pub mod ops;
 pub mod orgs;
 pub mod startup;

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{header, Method};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{any, get};
-use axum::Router;
+use axum::{Extension, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::Config;
 use crate::console::{Console, Target};
@@ -25,7 +26,7 @@ use crate::knowledge::service::Knowledge;
 use crate::state::{AppState, Services};
 use crate::users::sessions::SessionCache;
 use crate::widget::limits::RateLimits;
-use crate::{chatbots, http, knowledge, orgs, store};
+use crate::{chatbots, http, knowledge, openapi, orgs, store};
 
 /// Leptos settings without `LEPTOS_*` variables: cargo-leptos sets them when it runs the
 /// server, and they win; a plain `chatdeck serve` from the checkout uses these defaults.
@@ -97,7 +98,7 @@ fn spawn_rate_limits(
 }
 
 /// The okchat API: CORS as okchat answers it, JSON errors for unknown paths and methods.
-fn api_router(knowledge: &crate::knowledge::KnowledgeConfig) -> Router<AppState> {
+fn external_api(knowledge: &crate::knowledge::KnowledgeConfig) -> OpenApiRouter<AppState> {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([
@@ -115,13 +116,35 @@ fn api_router(knowledge: &crate::knowledge::KnowledgeConfig) -> Router<AppState>
         ])
         // A browser client reads the version for its next conditional save from here.
         .expose_headers([header::ETAG]);
-    chatbots::routes::router()
+    let routes = chatbots::routes::router()
         .merge(knowledge::routes::router(knowledge))
         .merge(crate::conversations::routes::router())
         .merge(crate::chat::routes::router())
-        .route("/api/external/{*rest}", any(error::api_not_found))
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(cors)
+        // Not an endpoint: the JSON 404 for every path under the prefix that none matched.
+        .route("/api/external/{*rest}", any(error::api_not_found));
+    openapi::map_router(routes, |router| {
+        router
+            .method_not_allowed_fallback(error::method_not_allowed)
+            .layer(cors)
+    })
+}
+
+/// Every route the API serves, with its description: the okchat API and chatdeck's
+/// additions, the widget's public routes, the operations endpoints and the description
+/// itself. The router and the OpenAPI document come from the same registrations
+/// (`OpenApiRouter::split_for_parts`), so neither has a route the other lacks.
+pub fn documented_routes(knowledge: &crate::knowledge::KnowledgeConfig) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .merge(external_api(knowledge))
+        .merge(crate::widget::routes::router())
+        .merge(crate::ops::routes::router())
+        .merge(openapi::router())
+}
+
+/// The documented routes as axum serves them, with the document for `/api/openapi.json`.
+fn api_router(knowledge: &crate::knowledge::KnowledgeConfig) -> Router<AppState> {
+    let (router, document) = documented_routes(knowledge).split_for_parts();
+    router.layer(Extension(openapi::Document::new(&document)))
 }
 
 /// Console pages need a session: without one, a page request is sent to `/login`. Server
@@ -208,9 +231,7 @@ pub fn router(state: AppState, console: app::backend::Backend) -> Router {
     };
     let context = move || provide_context(console.clone());
     Router::new()
-        .merge(crate::ops::routes::router())
         .merge(api_router(&state.config.knowledge))
-        .merge(crate::widget::routes::router())
         .merge(crate::files::routes::router())
         // A download the console streams from the backend: a route, as a server function
         // answering a link's navigation would be redirected back to the page.

@@ -8,18 +8,21 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use futures_util::stream;
+use okchat::{ChatRequest, ChatResponse};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::service;
 use crate::chatbots::routes::chatbot_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{JsonObject, Org};
+use crate::openapi::errors::*;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/external/chatbot/{chatbot_id}/chat", post(chat))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(chat))
 }
 
 /// `stream` as okchat sends it: the string `true` or `false`; absent means `false`.
@@ -31,6 +34,19 @@ pub fn wants_stream(query: &HashMap<String, String>) -> ApiResult<bool> {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/external/chatbot/{chatbot_id}/chat",
+    operation_id = "chat",
+    tag = "chat",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("stream" = Option<String>, Query, description = "`true` for the Vercel AI SDK data stream (protocol v1), `false` (the default) for one JSON answer")),
+    request_body = ChatRequest,
+    responses(
+        (status = 200, description = "The answer: JSON, or with `stream=true` the AI SDK data stream (`0:\"text\"` lines, then `e:` and `d:` finish parts)", content((ChatResponse = "application/json"), (String = "text/plain"))),
+        BadRequest, Unauthorized, NotFound, Conflict, PayloadTooLarge, Internal, Upstream,
+    ),
+)]
 async fn chat(
     State(state): State<AppState>,
     Org(org): Org,

@@ -6,14 +6,16 @@ use std::collections::HashMap;
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
+use axum::Json;
 use okchat::chatbot::MessageResponse;
 use okchat::widget::{ChatWidgetResponse, VoiceAgentResponse};
 use okchat::{
-    messages, validate, Chatbot, ChatbotEnvelope, ChatbotMessageResponse, ChatbotsResponse,
-    VersionEnvelope, VersionsResponse,
+    messages, validate, ChatWidgetUpdate, Chatbot, ChatbotEnvelope, ChatbotMessageResponse,
+    ChatbotsResponse, CreateChatbot, UpdateChatbot, VersionEnvelope, VersionsResponse,
+    VoiceWidgetConfig,
 };
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::avatar::ImageKind;
 use super::service;
@@ -22,46 +24,34 @@ use crate::http::conditional::{IfMatch, Tagged};
 use crate::http::extract::{JsonObject, Org};
 use crate::http::origin::public_origin;
 use crate::http::paging::Paging;
+use crate::openapi::errors::*;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/external/chatbots",
-            get(list).post(create).patch(update_by_query),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}",
-            get(details).delete(delete).patch(update_by_path),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/update-avatar",
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create, update_by_query))
+        .routes(routes!(details, delete, update_by_path))
+        .routes(
             // Room for the multipart framing around a maximal image; the image itself is
             // checked against `AVATAR_MAX_BYTES` while it streams in.
-            patch(upload_avatar).layer(DefaultBodyLimit::max(
+            routes!(upload_avatar).layer(DefaultBodyLimit::max(
                 validate::AVATAR_MAX_BYTES + 64 * 1024,
             )),
         )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/voice-agent",
-            patch(voice_agent),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/chat-widget",
-            patch(chat_widget),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/versions",
-            get(list_versions),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/versions/{version_id}",
-            get(get_version),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/versions/{version_id}/restore",
-            post(restore_version),
-        )
+        .routes(routes!(voice_agent))
+        .routes(routes!(chat_widget))
+        .routes(routes!(list_versions))
+        .routes(routes!(get_version))
+        .routes(routes!(restore_version))
+}
+
+/// The multipart form of Chatbot Avatar.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AvatarForm {
+    /// A PNG, JPEG, GIF or WebP image.
+    #[schema(value_type = String, format = Binary)]
+    avatar: Vec<u8>,
 }
 
 /// Chatbot ids are UUIDs; anything else cannot name a chatbot, so it is "not found".
@@ -71,6 +61,14 @@ pub fn chatbot_id(raw: &str) -> ApiResult<String> {
         .map_err(|_| ApiError::not_found("Chatbot"))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbots",
+    operation_id = "getChatbots",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    responses((status = 200, description = "The organization's chatbots", body = ChatbotsResponse), Unauthorized, Internal),
+)]
 async fn list(State(state): State<AppState>, Org(org): Org) -> ApiResult<Json<ChatbotsResponse>> {
     let chatbots = service::list(&state.store, &org).await?;
     Ok(Json(ChatbotsResponse {
@@ -89,6 +87,18 @@ fn chatbot_message(message: &str, chatbot: Chatbot) -> Tagged<ChatbotMessageResp
     )
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/external/chatbots",
+    operation_id = "createChatbot",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    request_body = CreateChatbot,
+    responses(
+        (status = 201, description = "Created", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
+        BadRequest, Unauthorized, Conflict, PayloadTooLarge, Internal,
+    ),
+)]
 async fn create(
     State(state): State<AppState>,
     Org(org): Org,
@@ -110,6 +120,20 @@ async fn update(
     Ok(chatbot_message(messages::CHATBOT_UPDATED, chatbot))
 }
 
+/// Update Chatbot: a JSON Merge Patch of the chatbot named by `?id=`.
+#[utoipa::path(
+    patch,
+    path = "/api/external/chatbots",
+    operation_id = "updateChatbot",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("id" = String, Query, description = "The chatbot's id"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    request_body = UpdateChatbot,
+    responses(
+        (status = 200, description = "Updated", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
+        BadRequest, Unauthorized, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, Internal,
+    ),
+)]
 async fn update_by_query(
     State(state): State<AppState>,
     Org(org): Org,
@@ -126,6 +150,20 @@ async fn update_by_query(
     update(&state, &org, id, patch, &if_match).await
 }
 
+/// chatdeck addition: Update Chatbot with the id in the path.
+#[utoipa::path(
+    patch,
+    path = "/api/external/chatbot/{chatbot_id}",
+    operation_id = "updateChatbotById",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    request_body = UpdateChatbot,
+    responses(
+        (status = 200, description = "Updated", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
+        BadRequest, Unauthorized, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, Internal,
+    ),
+)]
 async fn update_by_path(
     State(state): State<AppState>,
     Org(org): Org,
@@ -136,6 +174,18 @@ async fn update_by_path(
     update(&state, &org, &id, patch, &if_match).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}",
+    operation_id = "getChatbotDetails",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    responses(
+        (status = 200, description = "The chatbot", body = ChatbotEnvelope, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
+        Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn details(
     State(state): State<AppState>,
     Org(org): Org,
@@ -150,6 +200,18 @@ async fn details(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/external/chatbot/{chatbot_id}",
+    operation_id = "deleteChatbot",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    responses(
+        (status = 200, description = "Deleted, with its knowledge, conversations and files", body = MessageResponse),
+        Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn delete(
     State(state): State<AppState>,
     Org(org): Org,
@@ -172,6 +234,19 @@ async fn delete(
     }))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/external/chatbot/{chatbot_id}/voice-agent",
+    operation_id = "voiceAgent",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    request_body = VoiceWidgetConfig,
+    responses(
+        (status = 200, description = "Updated", body = VoiceAgentResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
+        BadRequest, Unauthorized, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, Internal,
+    ),
+)]
 async fn voice_agent(
     State(state): State<AppState>,
     Org(org): Org,
@@ -190,6 +265,19 @@ async fn voice_agent(
     ))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/external/chatbot/{chatbot_id}/chat-widget",
+    operation_id = "chatWidget",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    request_body = ChatWidgetUpdate,
+    responses(
+        (status = 200, description = "Updated", body = ChatWidgetResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
+        BadRequest, Unauthorized, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, Internal,
+    ),
+)]
 async fn chat_widget(
     State(state): State<AppState>,
     Org(org): Org,
@@ -208,6 +296,19 @@ async fn chat_widget(
     ))
 }
 
+/// chatdeck addition: the chatbot's settings history, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}/versions",
+    operation_id = "listChatbotVersions",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)")),
+    responses(
+        (status = 200, description = "One page of versions", body = VersionsResponse),
+        BadRequest, Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn list_versions(
     State(state): State<AppState>,
     Org(org): Org,
@@ -220,6 +321,19 @@ async fn list_versions(
     Ok(Json(VersionsResponse { data, metadata }))
 }
 
+/// chatdeck addition: one version of the chatbot's settings.
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}/versions/{version_id}",
+    operation_id = "getChatbotVersion",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("version_id" = String, Path, description = "The version's id")),
+    responses(
+        (status = 200, description = "The version", body = VersionEnvelope),
+        Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn get_version(
     State(state): State<AppState>,
     Org(org): Org,
@@ -230,6 +344,19 @@ async fn get_version(
     Ok(Json(VersionEnvelope { version }))
 }
 
+/// chatdeck addition: makes an old version's settings current again (as a new version).
+#[utoipa::path(
+    post,
+    path = "/api/external/chatbot/{chatbot_id}/versions/{version_id}/restore",
+    operation_id = "restoreChatbotVersion",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("version_id" = String, Path, description = "The version's id"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    responses(
+        (status = 200, description = "Restored", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
+        Unauthorized, NotFound, Conflict, PreconditionFailed, Internal,
+    ),
+)]
 async fn restore_version(
     State(state): State<AppState>,
     Org(org): Org,
@@ -272,6 +399,19 @@ async fn read_avatar(mut multipart: Multipart) -> ApiResult<Vec<u8>> {
     ))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/external/chatbot/{chatbot_id}/update-avatar",
+    operation_id = "chatbotAvatar",
+    tag = "chatbots",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    request_body(content = AvatarForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The avatar is stored and set", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
+        BadRequest, Unauthorized, NotFound, PayloadTooLarge, UnsupportedMediaType, Internal,
+    ),
+)]
 async fn upload_avatar(
     State(state): State<AppState>,
     Org(org): Org,

@@ -7,38 +7,43 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use okchat::{ExportFormat, Message, MessageEnvelope, Page, Session, SessionEnvelope};
+use axum::Json;
+use okchat::{
+    ConversationReply, ConversationUpdate, ExportFormat, Message, MessageEnvelope, Page, Session,
+    SessionEnvelope,
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::service::{self, LastMessageForm};
 use crate::chatbots::routes::chatbot_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{JsonObject, Org};
 use crate::http::paging::Paging;
+use crate::openapi::errors::*;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/external/chatbot/{chatbot_id}/conversations",
-            get(list),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
         // A path of its own: the router prefers it over `{session_id}`.
-        .route(
-            "/api/external/chatbot/{chatbot_id}/conversations/export",
-            get(export),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/conversations/{session_id}",
-            get(one).patch(update),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/conversations/{session_id}/messages",
-            get(messages).post(reply),
-        )
+        .routes(routes!(export))
+        .routes(routes!(one, update))
+        .routes(routes!(messages, reply))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}/conversations",
+    operation_id = "getConversations",
+    tag = "conversations",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"), ("state" = Option<String>, Query, description = "`in_progress` or `closed`"), ("from" = Option<String>, Query, description = "Only conversations updated at or after this date or RFC 3339 time"), ("to" = Option<String>, Query, description = "Only conversations updated at or before this date or RFC 3339 time"), ("q" = Option<String>, Query, description = "Only conversations whose messages contain this text")),
+    responses(
+        (status = 200, description = "One page of conversations, the latest first", body = Page<Session>),
+        BadRequest, Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn list(
     State(state): State<AppState>,
     Org(org): Org,
@@ -55,6 +60,18 @@ async fn list(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}/conversations/{session_id}",
+    operation_id = "getAConversation",
+    tag = "conversations",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("session_id" = String, Path, description = "The conversation's id")),
+    responses(
+        (status = 200, description = "The conversation", body = SessionEnvelope),
+        Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn one(
     State(state): State<AppState>,
     Org(org): Org,
@@ -68,6 +85,18 @@ async fn one(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}/conversations/{session_id}/messages",
+    operation_id = "getMessages",
+    tag = "conversations",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("session_id" = String, Path, description = "The conversation's id"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)")),
+    responses(
+        (status = 200, description = "One page of messages, oldest first", body = Page<Message>),
+        BadRequest, Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn messages(
     State(state): State<AppState>,
     Org(org): Org,
@@ -84,6 +113,20 @@ async fn messages(
     }))
 }
 
+/// chatdeck addition: a person takes the conversation over, hands it back, or closes it.
+#[utoipa::path(
+    patch,
+    path = "/api/external/chatbot/{chatbot_id}/conversations/{session_id}",
+    operation_id = "updateConversation",
+    tag = "conversations",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("session_id" = String, Path, description = "The conversation's id")),
+    request_body = ConversationUpdate,
+    responses(
+        (status = 200, description = "Updated", body = SessionEnvelope),
+        BadRequest, Unauthorized, NotFound, Conflict, PayloadTooLarge, Internal,
+    ),
+)]
 async fn update(
     State(state): State<AppState>,
     Org(org): Org,
@@ -96,6 +139,20 @@ async fn update(
     Ok(Json(SessionEnvelope { session }))
 }
 
+/// chatdeck addition: a person's reply in a conversation they took over.
+#[utoipa::path(
+    post,
+    path = "/api/external/chatbot/{chatbot_id}/conversations/{session_id}/messages",
+    operation_id = "replyToConversation",
+    tag = "conversations",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("session_id" = String, Path, description = "The conversation's id")),
+    request_body = ConversationReply,
+    responses(
+        (status = 200, description = "Stored, and sent to the visitor's widget", body = MessageEnvelope),
+        BadRequest, Unauthorized, NotFound, Conflict, PayloadTooLarge, Internal,
+    ),
+)]
 async fn reply(
     State(state): State<AppState>,
     Org(org): Org,
@@ -109,6 +166,19 @@ async fn reply(
 }
 
 /// Streams the export; `format` is required so a client never guesses what it gets.
+/// chatdeck addition: every matching conversation with its messages, streamed as a download.
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}/conversations/export",
+    operation_id = "exportConversations",
+    tag = "conversations",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("format" = inline(ExportFormat), Query, description = "`csv` or `jsonl`"), ("state" = Option<String>, Query, description = "`in_progress` or `closed`"), ("from" = Option<String>, Query, description = "Only conversations updated at or after this date or RFC 3339 time"), ("to" = Option<String>, Query, description = "Only conversations updated at or before this date or RFC 3339 time"), ("q" = Option<String>, Query, description = "Only conversations whose messages contain this text")),
+    responses(
+        (status = 200, description = "CSV (one row per message) or JSON Lines (one conversation per line)", content((String = "text/csv"), (String = "application/x-ndjson"))),
+        BadRequest, Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn export(
     State(state): State<AppState>,
     Org(org): Org,

@@ -7,12 +7,14 @@ use std::collections::HashMap;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use okchat::{
-    messages, DeleteKnowledgeResponse, KnowledgeChunk, KnowledgeDocument, Page,
-    QueryKnowledgeResponse, UpdateKnowledgeResponse, UploadFilesResponse,
+    messages, AddKnowledgeText, AddKnowledgeUrls, DeleteKnowledgeResponse, KnowledgeChunk,
+    KnowledgeDocument, Page, QueryKnowledgeRequest, QueryKnowledgeResponse,
+    UpdateKnowledgeResponse, UploadFilesResponse,
 };
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::service::{self, Upload};
 use super::store::DocumentFilter;
@@ -20,41 +22,45 @@ use crate::chatbots::routes::chatbot_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{JsonObject, Org};
 use crate::http::paging::Paging;
+use crate::openapi::errors::*;
 use crate::state::AppState;
 
-pub fn router(config: &super::KnowledgeConfig) -> Router<AppState> {
+pub fn router(config: &super::KnowledgeConfig) -> OpenApiRouter<AppState> {
     // The request limit bounds what a client can make the server read; each file is held to
     // its own limit while it streams in.
     let uploads = DefaultBodyLimit::max(config.max_request_bytes);
-    Router::new()
-        .route("/api/embedfiles", post(upload).layer(uploads))
-        .route(
-            "/api/external/chatbot/{chatbot_id}/knowledge-base",
-            get(list)
-                .delete(delete)
-                .patch(update)
+    OpenApiRouter::new()
+        .routes(routes!(upload).layer(uploads))
+        .routes(
+            routes!(list, delete, update)
                 .layer(DefaultBodyLimit::max(config.max_file_bytes + 64 * 1024)),
         )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/knowledge-base/text",
-            post(add_text),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/knowledge-base/urls",
-            post(add_urls),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/knowledge-base/{document_id}/chunks",
-            get(chunks),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/knowledge-base/{document_id}/file",
-            get(file),
-        )
-        .route(
-            "/api/external/chatbot/{chatbot_id}/query-knowledge",
-            post(query),
-        )
+        .routes(routes!(add_text))
+        .routes(routes!(add_urls))
+        .routes(routes!(chunks))
+        .routes(routes!(file))
+        .routes(routes!(query))
+}
+
+/// The multipart form of Knowledge Base Files.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct UploadForm {
+    /// One part per file (PDF, Word, text, Markdown, HTML, CSV...).
+    #[schema(value_type = Vec<String>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
+/// The multipart form of Update Knowledge Base.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct UpdateForm {
+    /// The document to replace.
+    #[schema(rename = "documentId")]
+    document_id: String,
+    /// The new content (optional: `?title=` alone renames).
+    #[schema(value_type = Option<String>, format = Binary)]
+    file: Option<Vec<u8>>,
 }
 
 fn not_multipart(part: &str) -> ApiError {
@@ -101,6 +107,19 @@ async fn read_file(
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/embedfiles",
+    operation_id = "knowledgeBaseFiles",
+    tag = "knowledge",
+    security(("api_key" = [])),
+    params(("chatbotId" = String, Query, description = "The chatbot the files are for")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Stored; each document is `processing` until a worker has read it", body = UploadFilesResponse),
+        BadRequest, Unauthorized, NotFound, PayloadTooLarge, UnsupportedMediaType, Internal,
+    ),
+)]
 async fn upload(
     State(state): State<AppState>,
     Org(org): Org,
@@ -146,6 +165,18 @@ async fn upload(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}/knowledge-base",
+    operation_id = "getKnowledgeBaseListOfChatbot",
+    tag = "knowledge",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("title" = Option<String>, Query, description = "Only documents whose title contains this"), ("id" = Option<String>, Query, description = "Only this document"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)")),
+    responses(
+        (status = 200, description = "One page of the chatbot's documents", body = Page<KnowledgeDocument>),
+        BadRequest, Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn list(
     State(state): State<AppState>,
     Org(org): Org,
@@ -165,6 +196,18 @@ async fn list(
     }))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/external/chatbot/{chatbot_id}/knowledge-base",
+    operation_id = "deleteKnowledgeBaseData",
+    tag = "knowledge",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("id" = String, Query, description = "The document to delete")),
+    responses(
+        (status = 200, description = "Deleted with its chunks and original", body = DeleteKnowledgeResponse),
+        BadRequest, Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn delete(
     State(state): State<AppState>,
     Org(org): Org,
@@ -186,6 +229,19 @@ async fn delete(
     }))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/external/chatbot/{chatbot_id}/knowledge-base",
+    operation_id = "updateKnowledgeBase",
+    tag = "knowledge",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("title" = Option<String>, Query, description = "A new title")),
+    request_body(content = UpdateForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Updated; new content is read again (`processing`)", body = UpdateKnowledgeResponse),
+        BadRequest, Unauthorized, NotFound, PayloadTooLarge, UnsupportedMediaType, Internal,
+    ),
+)]
 async fn update(
     State(state): State<AppState>,
     Org(org): Org,
@@ -233,6 +289,20 @@ async fn update(
     }))
 }
 
+/// chatdeck addition: a document typed in rather than uploaded.
+#[utoipa::path(
+    post,
+    path = "/api/external/chatbot/{chatbot_id}/knowledge-base/text",
+    operation_id = "addKnowledgeText",
+    tag = "knowledge",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    request_body = AddKnowledgeText,
+    responses(
+        (status = 200, description = "Stored and queued", body = UploadFilesResponse),
+        BadRequest, Unauthorized, NotFound, PayloadTooLarge, Internal,
+    ),
+)]
 async fn add_text(
     State(state): State<AppState>,
     Org(org): Org,
@@ -247,6 +317,20 @@ async fn add_text(
     }))
 }
 
+/// chatdeck addition: web pages, fetched and read by the workers.
+#[utoipa::path(
+    post,
+    path = "/api/external/chatbot/{chatbot_id}/knowledge-base/urls",
+    operation_id = "addKnowledgeUrls",
+    tag = "knowledge",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    request_body = AddKnowledgeUrls,
+    responses(
+        (status = 200, description = "Queued, one document per page", body = UploadFilesResponse),
+        BadRequest, Unauthorized, NotFound, PayloadTooLarge, Internal,
+    ),
+)]
 async fn add_urls(
     State(state): State<AppState>,
     Org(org): Org,
@@ -261,6 +345,19 @@ async fn add_urls(
     }))
 }
 
+/// chatdeck addition: the chunks a document was cut into, in order.
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}/knowledge-base/{document_id}/chunks",
+    operation_id = "listKnowledgeChunks",
+    tag = "knowledge",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("document_id" = String, Path, description = "The document's id"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)")),
+    responses(
+        (status = 200, description = "One page of chunks", body = Page<KnowledgeChunk>),
+        BadRequest, Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn chunks(
     State(state): State<AppState>,
     Org(org): Org,
@@ -278,6 +375,19 @@ async fn chunks(
 
 /// The original as a download: never rendered by the browser (an uploaded HTML file must not
 /// run as a page of this origin).
+/// chatdeck addition: the uploaded original, as a download.
+#[utoipa::path(
+    get,
+    path = "/api/external/chatbot/{chatbot_id}/knowledge-base/{document_id}/file",
+    operation_id = "getKnowledgeOriginal",
+    tag = "knowledge",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("document_id" = String, Path, description = "The document's id")),
+    responses(
+        (status = 200, description = "The original file, as an attachment", content_type = "application/octet-stream", body = Vec<u8>),
+        Unauthorized, NotFound, Internal,
+    ),
+)]
 async fn file(
     State(state): State<AppState>,
     Org(org): Org,
@@ -312,6 +422,19 @@ async fn file(
     Ok((headers, bytes).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/external/chatbot/{chatbot_id}/query-knowledge",
+    operation_id = "queryKnowledge",
+    tag = "knowledge",
+    security(("api_key" = [])),
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    request_body = QueryKnowledgeRequest,
+    responses(
+        (status = 200, description = "The best matching chunks, over the chatbot's similarity threshold", body = QueryKnowledgeResponse),
+        BadRequest, Unauthorized, NotFound, PayloadTooLarge, Internal,
+    ),
+)]
 async fn query(
     State(state): State<AppState>,
     Org(org): Org,

@@ -6,23 +6,56 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+}
+
+/// Live: the process answers.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    operation_id = "healthz",
+    tag = "operations",
+    responses((status = 200, description = "`ok`", content_type = "text/plain", body = String)),
+)]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// What `/readyz` answers.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Readiness {
+    /// `ready` or `unavailable`.
+    status: String,
+    /// `database` and `files`: `ok` or `unavailable`.
+    checks: std::collections::BTreeMap<String, String>,
 }
 
 /// Ready when the database answers a query and the file storage takes a write. A load balancer
 /// sends no traffic to an instance answering 503; the body says which part failed (no detail
 /// of the error: that goes to the log).
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    operation_id = "readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "The database answers and file storage takes writes", body = Readiness),
+        (status = 503, description = "A part is unavailable (named in `checks`)", body = Readiness),
+    ),
+)]
 async fn readyz(State(state): State<AppState>) -> Response {
     let database = match state.store.ping().await {
         Ok(()) => "ok",
@@ -52,6 +85,18 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 /// The measurements, for a bearer of `CHATDECK_METRICS_TOKEN`; not served without one.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = "operations",
+    security(("metrics_token" = [])),
+    responses(
+        (status = 200, description = "Prometheus (OpenMetrics) text", content_type = "application/openmetrics-text", body = String),
+        (status = 401, description = "No bearer token, or not the right one"),
+        (status = 404, description = "This server was started without a metrics token"),
+    ),
+)]
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(token) = &state.config.ops.metrics_token else {
         return StatusCode::NOT_FOUND.into_response();

@@ -9,10 +9,14 @@ use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, patch, post};
-use axum::{Json, Router};
-use okchat::{PublicChatbotResponse, PublicMessage, PublicMessages};
+use axum::routing::any;
+use axum::Json;
+use okchat::{
+    ChatRequest, ChatResponse, Feedback, PublicChatbotResponse, PublicMessage, PublicMessages,
+};
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::service;
 use crate::chat;
@@ -21,9 +25,10 @@ use crate::chatbots::store::ChatbotRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::JsonObject;
 use crate::http::origin::public_origin;
+use crate::openapi::errors::*;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> OpenApiRouter<AppState> {
     // Any site may ask (the answer then says whether the bot allows it), never with cookies:
     // the allow-list is the bot's, so it is checked by the handlers, which know the bot.
     let cors = CorsLayer::new()
@@ -32,20 +37,26 @@ pub fn router() -> Router<AppState> {
         .allow_headers([header::CONTENT_TYPE])
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(600));
-    Router::new()
-        .route("/api/public/chatbots/{chatbot_id}", get(chatbot))
-        .route("/api/public/chatbots/{chatbot_id}/chat", post(chat))
-        .route(
-            "/api/public/chatbots/{chatbot_id}/sessions/{token}/messages",
-            get(thread),
-        )
-        .route(
-            "/api/public/chatbots/{chatbot_id}/sessions/{token}/messages/{message_id}",
-            patch(feedback),
-        )
-        .route("/api/public/{*rest}", any(crate::error::api_not_found))
-        .method_not_allowed_fallback(crate::error::method_not_allowed)
-        .layer(cors)
+    let routes = OpenApiRouter::new()
+        .routes(routes!(chatbot))
+        .routes(routes!(chat))
+        .routes(routes!(thread))
+        .routes(routes!(feedback))
+        // Not an endpoint: the JSON 404 for every path under the prefix that none matched.
+        .route("/api/public/{*rest}", any(crate::error::api_not_found));
+    crate::openapi::map_router(routes, |router| {
+        router
+            .method_not_allowed_fallback(crate::error::method_not_allowed)
+            .layer(cors)
+    })
+}
+
+/// The body of a visitor's feedback on an answer.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct FeedbackBody {
+    /// `null` takes the feedback back.
+    feedback: Option<Feedback>,
 }
 
 /// The bot behind `raw_id`, if it takes public traffic from the requesting site.
@@ -61,6 +72,18 @@ async fn allowed_bot(
     Ok(bot)
 }
 
+/// What the widget shows of a chatbot: its name, branding, greeting and language.
+#[utoipa::path(
+    get,
+    path = "/api/public/chatbots/{chatbot_id}",
+    operation_id = "getPublicChatbot",
+    tag = "public",
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins")),
+    responses(
+        (status = 200, description = "The chatbot's public face", body = PublicChatbotResponse),
+        Forbidden, NotFound, Internal,
+    ),
+)]
 async fn chatbot(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -70,6 +93,19 @@ async fn chatbot(
     Ok(Json(service::view(&bot)))
 }
 
+/// A visitor's message: the answer, as Chat gives it, without tool calls or provider details.
+#[utoipa::path(
+    post,
+    path = "/api/public/chatbots/{chatbot_id}/chat",
+    operation_id = "publicChat",
+    tag = "public",
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("stream" = Option<String>, Query, description = "`true` for the AI SDK data stream, `false` (the default) for one JSON answer"), ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins")),
+    request_body = ChatRequest,
+    responses(
+        (status = 200, description = "The answer: JSON, or with `stream=true` the AI SDK data stream", content((ChatResponse = "application/json"), (String = "text/plain"))),
+        BadRequest, Forbidden, NotFound, Conflict, PayloadTooLarge, RateLimited, Internal, Upstream,
+    ),
+)]
 async fn chat(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
@@ -110,6 +146,18 @@ async fn chat(
     ))
 }
 
+/// The visitor's conversation, for a widget that reloads or waits for a person's reply.
+#[utoipa::path(
+    get,
+    path = "/api/public/chatbots/{chatbot_id}/sessions/{token}/messages",
+    operation_id = "getPublicMessages",
+    tag = "public",
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("token" = String, Path, description = "The visitor's session token: 22–128 characters of `[A-Za-z0-9_-]`"), ("after" = Option<String>, Query, description = "Only messages after the one with this id"), ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins")),
+    responses(
+        (status = 200, description = "The conversation's messages", body = PublicMessages),
+        BadRequest, Forbidden, NotFound, Internal,
+    ),
+)]
 async fn thread(
     State(state): State<AppState>,
     Path((id, token)): Path<(String, String)>,
@@ -124,6 +172,19 @@ async fn thread(
     ))
 }
 
+/// A visitor's thumbs up or down on an answer.
+#[utoipa::path(
+    patch,
+    path = "/api/public/chatbots/{chatbot_id}/sessions/{token}/messages/{message_id}",
+    operation_id = "publicFeedback",
+    tag = "public",
+    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("token" = String, Path, description = "The visitor's session token: 22–128 characters of `[A-Za-z0-9_-]`"), ("message_id" = String, Path, description = "The answer's id"), ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins")),
+    request_body = FeedbackBody,
+    responses(
+        (status = 200, description = "The answer with its feedback", body = PublicMessage),
+        BadRequest, Forbidden, NotFound, PayloadTooLarge, Internal,
+    ),
+)]
 async fn feedback(
     State(state): State<AppState>,
     Path((id, token, message_id)): Path<(String, String, String)>,

@@ -12,6 +12,7 @@ mod helpers;
 mod http;
 mod instances;
 mod knowledge;
+mod openapi;
 mod ops;
 pub mod orgs;
 mod processes;
