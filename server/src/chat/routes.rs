@@ -40,7 +40,10 @@ pub fn wants_stream(query: &HashMap<String, String>) -> ApiResult<bool> {
     operation_id = "chat",
     tag = "chat",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("stream" = Option<String>, Query, description = "`true` for the Vercel AI SDK data stream (protocol v1), `false` (the default) for one JSON answer")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("stream" = Option<String>, Query, description = "`true` for the Vercel AI SDK data stream (protocol v1), `false` (the default) for one JSON answer"),
+    ),
     request_body = ChatRequest,
     responses(
         (status = 200, description = "The answer: JSON, or with `stream=true` the AI SDK data stream (`0:\"text\"` lines, then `e:` and `d:` finish parts)", content((ChatResponse = "application/json"), (String = "text/plain"))),

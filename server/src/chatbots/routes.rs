@@ -127,7 +127,10 @@ async fn update(
     operation_id = "updateChatbot",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("id" = String, Query, description = "The chatbot's id"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    params(
+        ("id" = String, Query, description = "The chatbot's id"),
+        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+    ),
     request_body = UpdateChatbot,
     responses(
         (status = 200, description = "Updated", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
@@ -157,7 +160,10 @@ async fn update_by_query(
     operation_id = "updateChatbotById",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+    ),
     request_body = UpdateChatbot,
     responses(
         (status = 200, description = "Updated", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
@@ -240,7 +246,10 @@ async fn delete(
     operation_id = "voiceAgent",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+    ),
     request_body = VoiceWidgetConfig,
     responses(
         (status = 200, description = "Updated", body = VoiceAgentResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
@@ -271,7 +280,10 @@ async fn voice_agent(
     operation_id = "chatWidget",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+    ),
     request_body = ChatWidgetUpdate,
     responses(
         (status = 200, description = "Updated", body = ChatWidgetResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
@@ -303,7 +315,11 @@ async fn chat_widget(
     operation_id = "listChatbotVersions",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
+        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+    ),
     responses(
         (status = 200, description = "One page of versions", body = VersionsResponse),
         BadRequest, Unauthorized, NotFound, Internal,
@@ -328,7 +344,10 @@ async fn list_versions(
     operation_id = "getChatbotVersion",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("version_id" = String, Path, description = "The version's id")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("version_id" = String, Path, description = "The version's id"),
+    ),
     responses(
         (status = 200, description = "The version", body = VersionEnvelope),
         Unauthorized, NotFound, Internal,
@@ -351,7 +370,11 @@ async fn get_version(
     operation_id = "restoreChatbotVersion",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("version_id" = String, Path, description = "The version's id"), ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("version_id" = String, Path, description = "The version's id"),
+        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+    ),
     responses(
         (status = 200, description = "Restored", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
         Unauthorized, NotFound, Conflict, PreconditionFailed, Internal,

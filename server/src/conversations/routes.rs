@@ -38,7 +38,15 @@ pub fn router() -> OpenApiRouter<AppState> {
     operation_id = "getConversations",
     tag = "conversations",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"), ("state" = Option<String>, Query, description = "`in_progress` or `closed`"), ("from" = Option<String>, Query, description = "Only conversations updated at or after this date or RFC 3339 time"), ("to" = Option<String>, Query, description = "Only conversations updated at or before this date or RFC 3339 time"), ("q" = Option<String>, Query, description = "Only conversations whose messages contain this text")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
+        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+        ("state" = Option<String>, Query, description = "`in_progress` or `closed`"),
+        ("from" = Option<String>, Query, description = "Only conversations updated at or after this date or RFC 3339 time"),
+        ("to" = Option<String>, Query, description = "Only conversations updated at or before this date or RFC 3339 time"),
+        ("q" = Option<String>, Query, description = "Only conversations whose messages contain this text"),
+    ),
     responses(
         (status = 200, description = "One page of conversations, the latest first", body = Page<Session>),
         BadRequest, Unauthorized, NotFound, Internal,
@@ -66,7 +74,10 @@ async fn list(
     operation_id = "getAConversation",
     tag = "conversations",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("session_id" = String, Path, description = "The conversation's id")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("session_id" = String, Path, description = "The conversation's id"),
+    ),
     responses(
         (status = 200, description = "The conversation", body = SessionEnvelope),
         Unauthorized, NotFound, Internal,
@@ -91,7 +102,12 @@ async fn one(
     operation_id = "getMessages",
     tag = "conversations",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("session_id" = String, Path, description = "The conversation's id"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("session_id" = String, Path, description = "The conversation's id"),
+        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
+        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+    ),
     responses(
         (status = 200, description = "One page of messages, oldest first", body = Page<Message>),
         BadRequest, Unauthorized, NotFound, Internal,
@@ -120,7 +136,10 @@ async fn messages(
     operation_id = "updateConversation",
     tag = "conversations",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("session_id" = String, Path, description = "The conversation's id")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("session_id" = String, Path, description = "The conversation's id"),
+    ),
     request_body = ConversationUpdate,
     responses(
         (status = 200, description = "Updated", body = SessionEnvelope),
@@ -146,7 +165,10 @@ async fn update(
     operation_id = "replyToConversation",
     tag = "conversations",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("session_id" = String, Path, description = "The conversation's id")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("session_id" = String, Path, description = "The conversation's id"),
+    ),
     request_body = ConversationReply,
     responses(
         (status = 200, description = "Stored, and sent to the visitor's widget", body = MessageEnvelope),
@@ -173,7 +195,14 @@ async fn reply(
     operation_id = "exportConversations",
     tag = "conversations",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("format" = inline(ExportFormat), Query, description = "`csv` or `jsonl`"), ("state" = Option<String>, Query, description = "`in_progress` or `closed`"), ("from" = Option<String>, Query, description = "Only conversations updated at or after this date or RFC 3339 time"), ("to" = Option<String>, Query, description = "Only conversations updated at or before this date or RFC 3339 time"), ("q" = Option<String>, Query, description = "Only conversations whose messages contain this text")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("format" = inline(ExportFormat), Query, description = "`csv` or `jsonl`"),
+        ("state" = Option<String>, Query, description = "`in_progress` or `closed`"),
+        ("from" = Option<String>, Query, description = "Only conversations updated at or after this date or RFC 3339 time"),
+        ("to" = Option<String>, Query, description = "Only conversations updated at or before this date or RFC 3339 time"),
+        ("q" = Option<String>, Query, description = "Only conversations whose messages contain this text"),
+    ),
     responses(
         (status = 200, description = "CSV (one row per message) or JSON Lines (one conversation per line)", content((String = "text/csv"), (String = "application/x-ndjson"))),
         BadRequest, Unauthorized, NotFound, Internal,

@@ -171,7 +171,13 @@ async fn upload(
     operation_id = "getKnowledgeBaseListOfChatbot",
     tag = "knowledge",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("title" = Option<String>, Query, description = "Only documents whose title contains this"), ("id" = Option<String>, Query, description = "Only this document"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("title" = Option<String>, Query, description = "Only documents whose title contains this"),
+        ("id" = Option<String>, Query, description = "Only this document"),
+        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
+        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+    ),
     responses(
         (status = 200, description = "One page of the chatbot's documents", body = Page<KnowledgeDocument>),
         BadRequest, Unauthorized, NotFound, Internal,
@@ -202,7 +208,10 @@ async fn list(
     operation_id = "deleteKnowledgeBaseData",
     tag = "knowledge",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("id" = String, Query, description = "The document to delete")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("id" = String, Query, description = "The document to delete"),
+    ),
     responses(
         (status = 200, description = "Deleted with its chunks and original", body = DeleteKnowledgeResponse),
         BadRequest, Unauthorized, NotFound, Internal,
@@ -235,7 +244,10 @@ async fn delete(
     operation_id = "updateKnowledgeBase",
     tag = "knowledge",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("title" = Option<String>, Query, description = "A new title")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("title" = Option<String>, Query, description = "A new title"),
+    ),
     request_body(content = UpdateForm, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "Updated; new content is read again (`processing`)", body = UpdateKnowledgeResponse),
@@ -352,7 +364,12 @@ async fn add_urls(
     operation_id = "listKnowledgeChunks",
     tag = "knowledge",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("document_id" = String, Path, description = "The document's id"), ("page" = Option<u32>, Query, description = "1-based page (default 1)"), ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("document_id" = String, Path, description = "The document's id"),
+        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
+        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+    ),
     responses(
         (status = 200, description = "One page of chunks", body = Page<KnowledgeChunk>),
         BadRequest, Unauthorized, NotFound, Internal,
@@ -382,7 +399,10 @@ async fn chunks(
     operation_id = "getKnowledgeOriginal",
     tag = "knowledge",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("document_id" = String, Path, description = "The document's id")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("document_id" = String, Path, description = "The document's id"),
+    ),
     responses(
         (status = 200, description = "The original file, as an attachment", content_type = "application/octet-stream", body = Vec<u8>),
         Unauthorized, NotFound, Internal,

@@ -78,7 +78,10 @@ async fn allowed_bot(
     path = "/api/public/chatbots/{chatbot_id}",
     operation_id = "getPublicChatbot",
     tag = "public",
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins"),
+    ),
     responses(
         (status = 200, description = "The chatbot's public face", body = PublicChatbotResponse),
         Forbidden, NotFound, Internal,
@@ -99,7 +102,11 @@ async fn chatbot(
     path = "/api/public/chatbots/{chatbot_id}/chat",
     operation_id = "publicChat",
     tag = "public",
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("stream" = Option<String>, Query, description = "`true` for the AI SDK data stream, `false` (the default) for one JSON answer"), ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("stream" = Option<String>, Query, description = "`true` for the AI SDK data stream, `false` (the default) for one JSON answer"),
+        ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins"),
+    ),
     request_body = ChatRequest,
     responses(
         (status = 200, description = "The answer: JSON, or with `stream=true` the AI SDK data stream", content((ChatResponse = "application/json"), (String = "text/plain"))),
@@ -152,7 +159,12 @@ async fn chat(
     path = "/api/public/chatbots/{chatbot_id}/sessions/{token}/messages",
     operation_id = "getPublicMessages",
     tag = "public",
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("token" = String, Path, description = "The visitor's session token: 22–128 characters of `[A-Za-z0-9_-]`"), ("after" = Option<String>, Query, description = "Only messages after the one with this id"), ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("token" = String, Path, description = "The visitor's session token: 22–128 characters of `[A-Za-z0-9_-]`"),
+        ("after" = Option<String>, Query, description = "Only messages after the one with this id"),
+        ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins"),
+    ),
     responses(
         (status = 200, description = "The conversation's messages", body = PublicMessages),
         BadRequest, Forbidden, NotFound, Internal,
@@ -178,7 +190,12 @@ async fn thread(
     path = "/api/public/chatbots/{chatbot_id}/sessions/{token}/messages/{message_id}",
     operation_id = "publicFeedback",
     tag = "public",
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"), ("token" = String, Path, description = "The visitor's session token: 22–128 characters of `[A-Za-z0-9_-]`"), ("message_id" = String, Path, description = "The answer's id"), ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins")),
+    params(
+        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ("token" = String, Path, description = "The visitor's session token: 22–128 characters of `[A-Za-z0-9_-]`"),
+        ("message_id" = String, Path, description = "The answer's id"),
+        ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins"),
+    ),
     request_body = FeedbackBody,
     responses(
         (status = 200, description = "The answer with its feedback", body = PublicMessage),
