@@ -87,6 +87,8 @@ tests "cargo test okchat" cargo test -p okchat --features client
 tests "cargo test server (unit + HTTP)" cargo test -p server
 # schemathesis from okchat's OpenAPI document against the binary the tests just built.
 check "schemathesis (okchat's OpenAPI), SQLite: no 5xx" env MAX_SECONDS=60 bash scripts/fuzz-api.sh
+# And from chatdeck's own document (/api/openapi.json of the server under test): every route.
+check "schemathesis (chatdeck's OpenAPI), SQLite: no 5xx" env SPEC=own MAX_SECONDS=60 bash scripts/fuzz-api.sh
 
 # The HTTP tests again on the engines of a deployment of several instances: PostgreSQL (a
 # throwaway cluster, scripts/pg.sh, durability off, on a free port; each test server on a
