@@ -112,6 +112,9 @@ else
     psql -q "$pg_url" -c "create database fuzz" >/dev/null 2>&1
     check "schemathesis (okchat's OpenAPI), PostgreSQL: no 5xx" \
         env MAX_SECONDS=60 DATABASE_URL="${pg_url%/*}/fuzz" bash scripts/fuzz-api.sh
+    psql -q "$pg_url" -c "create database fuzz_own" >/dev/null 2>&1
+    check "schemathesis (chatdeck's OpenAPI), PostgreSQL: no 5xx" \
+        env SPEC=own MAX_SECONDS=60 DATABASE_URL="${pg_url%/*}/fuzz_own" bash scripts/fuzz-api.sh
 fi
 bash scripts/s3.sh stop "$s3_dir" || true
 bash scripts/pg.sh stop "$pg_cluster" || true
