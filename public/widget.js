@@ -103,7 +103,10 @@
   // Set when the panel says it can take the focus (its island has hydrated).
   var ready = false;
   var notice = null;
+  // The frame itself takes the page's focus first: a cross-origin frame focusing its own input
+  // moves no keyboard focus out of this page (keys typed went to the launcher).
   function focusChat() {
+    frame.focus();
     frame.contentWindow.postMessage("chatdeck:focus", origin);
   }
   // Asked once, when the visitor first opens the chat: a bot that is private, paused or not
