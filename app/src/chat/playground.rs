@@ -231,7 +231,6 @@ fn PlaygroundChat(
 
     let below = Callback::new(move |i: usize| {
         view! { <AnswerDetails turns i chatbot_id=id.get_value() setup=setup.get_value() /> }
-            .into_any()
     });
 
     // Follow the answer as it grows.

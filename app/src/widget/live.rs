@@ -8,8 +8,6 @@
 // browser; the server renders the same island without them.
 #![cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use okchat::Feedback;
 use serde::{Deserialize, Serialize};
@@ -87,8 +85,8 @@ fn panel(
     let turns = StoredValue::new(0_u32);
     // The visitor's rating of each answer, and the documents it drew on (when the owner shows
     // them), by message id.
-    let ratings = RwSignal::new(BTreeMap::<String, Feedback>::new());
-    let sources = RwSignal::new(BTreeMap::<String, Vec<String>>::new());
+    let ratings = RwSignal::new(ById::<Feedback>::new());
+    let sources = RwSignal::new(ById::<Vec<String>>::new());
     let (primary, secondary) = paints(&look);
     let messages = Signal::derive(move || {
         entries
@@ -243,29 +241,15 @@ fn panel(
 
     // Shown at once; taken back with a word if the server did not keep it.
     let on_rate = Callback::new(move |(message_id, feedback): (String, Option<Feedback>)| {
-        let before = ratings.with_untracked(|r| r.get(&message_id).copied());
-        ratings.update(|r| match feedback {
-            Some(feedback) => {
-                r.insert(message_id.clone(), feedback);
-            }
-            None => {
-                r.remove(&message_id);
-            }
-        });
+        let before = ratings.with_untracked(|r| find(r, &message_id).copied());
+        ratings.update(|r| put(r, &message_id, feedback));
         #[cfg(feature = "hydrate")]
         if let Some(session) = token.get_value() {
             leptos::task::spawn_local(async move {
                 let kept =
                     super::visitor::rate(&id.get_value(), &session, &message_id, feedback).await;
                 if let Err(problem) = kept {
-                    ratings.update(|r| match before {
-                        Some(before) => {
-                            r.insert(message_id, before);
-                        }
-                        None => {
-                            r.remove(&message_id);
-                        }
-                    });
+                    ratings.update(|r| put(r, &message_id, before));
                     trouble.set(Some(words.with_value(|w| problem.sentence(w))));
                 }
             });
@@ -279,19 +263,14 @@ fn panel(
             }
             _ => None,
         });
-        match answer {
-            Some(message_id) => {
-                let words = words.get_value();
-                let drew_on = sources.with_untracked(|s| s.get(&message_id).cloned());
-                view! {
-                    {drew_on
-                        .map(|titles| view! { <Sources titles heading=words.sources.clone() /> })}
-                    <Rating message_id ratings on_rate words />
-                }
-                .into_any()
+        answer.map(|message_id| {
+            let words = words.get_value();
+            let drew_on = sources.with_untracked(|s| find(s, &message_id).cloned());
+            view! {
+                {drew_on.map(|titles| view! { <Sources titles heading=words.sources.clone() /> })}
+                <Rating message_id ratings on_rate words />
             }
-            None => ().into_any(),
-        }
+        })
     });
 
     let new_conversation = move |()| {
@@ -299,8 +278,8 @@ fn panel(
         #[cfg(feature = "hydrate")]
         token.set_value(Some(super::visitor::new_session()));
         entries.set(Vec::new());
-        ratings.set(BTreeMap::new());
-        sources.set(BTreeMap::new());
+        ratings.set(ById::new());
+        sources.set(ById::new());
         trouble.set(None);
     };
     let close = move |()| {
@@ -404,6 +383,25 @@ fn panel(
     }
 }
 
+/// Something per message, by message id. A list rather than a map: a conversation holds a few
+/// dozen answers, and a `BTreeMap` here (its node code and the sort its `collect` runs, twice
+/// over for the two kinds of value) was 10.3 kB of the widget's gzipped wasm.
+type ById<V> = Vec<(String, V)>;
+
+fn find<'a, V>(pairs: &'a ById<V>, message_id: &str) -> Option<&'a V> {
+    pairs
+        .iter()
+        .find_map(|(id, value)| (id == message_id).then_some(value))
+}
+
+/// Sets `message_id`'s value, or takes it away with `None`.
+fn put<V>(pairs: &mut ById<V>, message_id: &str, value: Option<V>) {
+    pairs.retain(|(id, _)| id != message_id);
+    if let Some(value) = value {
+        pairs.push((message_id.to_owned(), value));
+    }
+}
+
 /// The ratings among stored messages.
 #[cfg(feature = "hydrate")]
 fn rated(messages: &[okchat::PublicMessage]) -> impl Iterator<Item = (String, Feedback)> + '_ {
@@ -447,12 +445,12 @@ const THUMB: &str = "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h3zm2 11h8.3a2 2 0
 #[component]
 fn Rating(
     message_id: String,
-    ratings: RwSignal<BTreeMap<String, Feedback>>,
+    ratings: RwSignal<ById<Feedback>>,
     on_rate: Callback<(String, Option<Feedback>)>,
     words: Strings,
 ) -> impl IntoView {
     let message_id = StoredValue::new(message_id);
-    let current = move || ratings.with(|r| message_id.with_value(|id| r.get(id).copied()));
+    let current = move || ratings.with(|r| message_id.with_value(|id| find(r, id).copied()));
     let thumb = move |value: Feedback, label: String, turn: &'static str| {
         let chosen = move || current() == Some(value);
         view! {
@@ -527,5 +525,25 @@ fn HeaderButton(
                 <path d=icon></path>
             </svg>
         </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_put_again_replaces_the_first_and_none_takes_it_away() {
+        let mut ratings = ById::new();
+        put(&mut ratings, "m1", Some(Feedback::Up));
+        put(&mut ratings, "m2", Some(Feedback::Up));
+        put(&mut ratings, "m1", Some(Feedback::Down));
+        assert_eq!(find(&ratings, "m1"), Some(&Feedback::Down));
+        assert_eq!(ratings.len(), 2);
+        put(&mut ratings, "m2", None);
+        assert_eq!(find(&ratings, "m2"), None);
+        assert_eq!(find(&ratings, "m1"), Some(&Feedback::Down));
+        put(&mut ratings, "unknown", None);
+        assert_eq!(ratings.len(), 1);
     }
 }

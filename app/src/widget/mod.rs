@@ -117,6 +117,7 @@ pub fn ChatWidget(
                             messages=transcript
                             avatar=Signal::derive(move || look.read().avatar.clone())
                             visitor_fill=secondary_fill
+                            below=Callback::new(|_| ())
                         />
                     </div>
                     <Composer on_send button_fill=primary_fill />
