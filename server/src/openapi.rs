@@ -291,3 +291,66 @@ pub mod errors {
     )]
     pub struct Upstream(ErrorBody);
 }
+
+/// Parameters that many operations share, described once: a handler lists them by type in
+/// its `params(...)`, beside the parameters of its own written inline.
+pub mod params {
+    #![allow(dead_code)]
+    use utoipa::IntoParams;
+
+    /// The chatbot in the path of every route under `/chatbot/{chatbot_id}` and the public ones.
+    #[derive(IntoParams)]
+    #[into_params(parameter_in = Path)]
+    pub struct ChatbotPath {
+        /// The chatbot's id (a UUID)
+        chatbot_id: String,
+    }
+
+    /// A visitor's conversation in the public routes' paths.
+    #[derive(IntoParams)]
+    #[into_params(parameter_in = Path)]
+    pub struct VisitorPath {
+        /// The chatbot's id (a UUID)
+        chatbot_id: String,
+        /// The visitor's session token: 22–128 characters of `[A-Za-z0-9_-]`
+        token: String,
+    }
+
+    /// A conversation of a chatbot, in the conversation routes' paths.
+    #[derive(IntoParams)]
+    #[into_params(parameter_in = Path)]
+    pub struct ConversationPath {
+        /// The chatbot's id (a UUID)
+        chatbot_id: String,
+        /// The conversation's id
+        session_id: String,
+    }
+
+    /// The conditional save of every change to a chatbot (`ETag` / `If-Match`).
+    #[derive(IntoParams)]
+    #[into_params(parameter_in = Header)]
+    pub struct IfMatchHeader {
+        /// The version the change is based on, as the last `ETag` gave it; a stale one answers 412
+        #[param(rename = "If-Match")]
+        if_match: Option<String>,
+    }
+
+    /// The embedding site, which the public routes check against the allow-list.
+    #[derive(IntoParams)]
+    #[into_params(parameter_in = Header)]
+    pub struct OriginHeader {
+        /// The embedding site; checked against the chatbot's allowed origins
+        #[param(rename = "Origin")]
+        origin: Option<String>,
+    }
+
+    /// One page of a list (`http::paging`).
+    #[derive(IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub struct PageQuery {
+        /// 1-based page (default 1)
+        page: Option<u32>,
+        /// Items per page, 1–100 (default 10)
+        limit: Option<u32>,
+    }
+}

@@ -19,6 +19,7 @@ use crate::chatbots::routes::chatbot_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{JsonObject, Org};
 use crate::openapi::errors::*;
+use crate::openapi::params::ChatbotPath;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -41,7 +42,7 @@ pub fn wants_stream(query: &HashMap<String, String>) -> ApiResult<bool> {
     tag = "chat",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("stream" = Option<String>, Query, description = "`true` for the Vercel AI SDK data stream (protocol v1), `false` (the default) for one JSON answer"),
     ),
     request_body = ChatRequest,

@@ -25,6 +25,7 @@ use crate::http::extract::{JsonObject, Org};
 use crate::http::origin::public_origin;
 use crate::http::paging::Paging;
 use crate::openapi::errors::*;
+use crate::openapi::params::{ChatbotPath, IfMatchHeader, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -129,7 +130,7 @@ async fn update(
     security(("api_key" = [])),
     params(
         ("id" = String, Query, description = "The chatbot's id"),
-        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+        IfMatchHeader,
     ),
     request_body = UpdateChatbot,
     responses(
@@ -161,8 +162,8 @@ async fn update_by_query(
     tag = "chatbots",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+        ChatbotPath,
+        IfMatchHeader,
     ),
     request_body = UpdateChatbot,
     responses(
@@ -186,7 +187,7 @@ async fn update_by_path(
     operation_id = "getChatbotDetails",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    params(ChatbotPath),
     responses(
         (status = 200, description = "The chatbot", body = ChatbotEnvelope, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
         Unauthorized, NotFound, Internal,
@@ -212,7 +213,7 @@ async fn details(
     operation_id = "deleteChatbot",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    params(ChatbotPath),
     responses(
         (status = 200, description = "Deleted, with its knowledge, conversations and files", body = MessageResponse),
         Unauthorized, NotFound, Internal,
@@ -247,8 +248,8 @@ async fn delete(
     tag = "chatbots",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+        ChatbotPath,
+        IfMatchHeader,
     ),
     request_body = VoiceWidgetConfig,
     responses(
@@ -281,8 +282,8 @@ async fn voice_agent(
     tag = "chatbots",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+        ChatbotPath,
+        IfMatchHeader,
     ),
     request_body = ChatWidgetUpdate,
     responses(
@@ -316,9 +317,8 @@ async fn chat_widget(
     tag = "chatbots",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
-        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+        ChatbotPath,
+        PageQuery,
     ),
     responses(
         (status = 200, description = "One page of versions", body = VersionsResponse),
@@ -345,7 +345,7 @@ async fn list_versions(
     tag = "chatbots",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("version_id" = String, Path, description = "The version's id"),
     ),
     responses(
@@ -371,9 +371,9 @@ async fn get_version(
     tag = "chatbots",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("version_id" = String, Path, description = "The version's id"),
-        ("If-Match" = Option<String>, Header, description = "The version the change is based on, as the last `ETag` gave it; a stale one answers 412"),
+        IfMatchHeader,
     ),
     responses(
         (status = 200, description = "Restored", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),
@@ -428,7 +428,7 @@ async fn read_avatar(mut multipart: Multipart) -> ApiResult<Vec<u8>> {
     operation_id = "chatbotAvatar",
     tag = "chatbots",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    params(ChatbotPath),
     request_body(content = AvatarForm, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The avatar is stored and set", body = ChatbotMessageResponse, headers(("ETag" = String, description = "The chatbot's version, for `If-Match`"))),

@@ -21,6 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{JsonObject, Org};
 use crate::http::paging::Paging;
 use crate::openapi::errors::*;
+use crate::openapi::params::{ChatbotPath, ConversationPath, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -39,9 +40,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "conversations",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
-        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+        ChatbotPath,
+        PageQuery,
         ("state" = Option<String>, Query, description = "`in_progress` or `closed`"),
         ("from" = Option<String>, Query, description = "Only conversations updated at or after this date or RFC 3339 time"),
         ("to" = Option<String>, Query, description = "Only conversations updated at or before this date or RFC 3339 time"),
@@ -75,8 +75,7 @@ async fn list(
     tag = "conversations",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("session_id" = String, Path, description = "The conversation's id"),
+        ConversationPath,
     ),
     responses(
         (status = 200, description = "The conversation", body = SessionEnvelope),
@@ -103,10 +102,8 @@ async fn one(
     tag = "conversations",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("session_id" = String, Path, description = "The conversation's id"),
-        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
-        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+        ConversationPath,
+        PageQuery,
     ),
     responses(
         (status = 200, description = "One page of messages, oldest first", body = Page<Message>),
@@ -137,8 +134,7 @@ async fn messages(
     tag = "conversations",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("session_id" = String, Path, description = "The conversation's id"),
+        ConversationPath,
     ),
     request_body = ConversationUpdate,
     responses(
@@ -166,8 +162,7 @@ async fn update(
     tag = "conversations",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("session_id" = String, Path, description = "The conversation's id"),
+        ConversationPath,
     ),
     request_body = ConversationReply,
     responses(
@@ -196,7 +191,7 @@ async fn reply(
     tag = "conversations",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("format" = inline(ExportFormat), Query, description = "`csv` or `jsonl`"),
         ("state" = Option<String>, Query, description = "`in_progress` or `closed`"),
         ("from" = Option<String>, Query, description = "Only conversations updated at or after this date or RFC 3339 time"),

@@ -23,6 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{JsonObject, Org};
 use crate::http::paging::Paging;
 use crate::openapi::errors::*;
+use crate::openapi::params::{ChatbotPath, PageQuery};
 use crate::state::AppState;
 
 pub fn router(config: &super::KnowledgeConfig) -> OpenApiRouter<AppState> {
@@ -172,11 +173,10 @@ async fn upload(
     tag = "knowledge",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("title" = Option<String>, Query, description = "Only documents whose title contains this"),
         ("id" = Option<String>, Query, description = "Only this document"),
-        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
-        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+        PageQuery,
     ),
     responses(
         (status = 200, description = "One page of the chatbot's documents", body = Page<KnowledgeDocument>),
@@ -209,7 +209,7 @@ async fn list(
     tag = "knowledge",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("id" = String, Query, description = "The document to delete"),
     ),
     responses(
@@ -245,7 +245,7 @@ async fn delete(
     tag = "knowledge",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("title" = Option<String>, Query, description = "A new title"),
     ),
     request_body(content = UpdateForm, content_type = "multipart/form-data"),
@@ -308,7 +308,7 @@ async fn update(
     operation_id = "addKnowledgeText",
     tag = "knowledge",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    params(ChatbotPath),
     request_body = AddKnowledgeText,
     responses(
         (status = 200, description = "Stored and queued", body = UploadFilesResponse),
@@ -336,7 +336,7 @@ async fn add_text(
     operation_id = "addKnowledgeUrls",
     tag = "knowledge",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    params(ChatbotPath),
     request_body = AddKnowledgeUrls,
     responses(
         (status = 200, description = "Queued, one document per page", body = UploadFilesResponse),
@@ -365,10 +365,9 @@ async fn add_urls(
     tag = "knowledge",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("document_id" = String, Path, description = "The document's id"),
-        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
-        ("limit" = Option<u32>, Query, description = "Items per page, 1–100 (default 10)"),
+        PageQuery,
     ),
     responses(
         (status = 200, description = "One page of chunks", body = Page<KnowledgeChunk>),
@@ -400,7 +399,7 @@ async fn chunks(
     tag = "knowledge",
     security(("api_key" = [])),
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("document_id" = String, Path, description = "The document's id"),
     ),
     responses(
@@ -448,7 +447,7 @@ async fn file(
     operation_id = "queryKnowledge",
     tag = "knowledge",
     security(("api_key" = [])),
-    params(("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)")),
+    params(ChatbotPath),
     request_body = QueryKnowledgeRequest,
     responses(
         (status = 200, description = "The best matching chunks, over the chatbot's similarity threshold", body = QueryKnowledgeResponse),

@@ -26,6 +26,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::JsonObject;
 use crate::http::origin::public_origin;
 use crate::openapi::errors::*;
+use crate::openapi::params::{ChatbotPath, OriginHeader, VisitorPath};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -79,8 +80,8 @@ async fn allowed_bot(
     operation_id = "getPublicChatbot",
     tag = "public",
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins"),
+        ChatbotPath,
+        OriginHeader,
     ),
     responses(
         (status = 200, description = "The chatbot's public face", body = PublicChatbotResponse),
@@ -103,9 +104,9 @@ async fn chatbot(
     operation_id = "publicChat",
     tag = "public",
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
+        ChatbotPath,
         ("stream" = Option<String>, Query, description = "`true` for the AI SDK data stream, `false` (the default) for one JSON answer"),
-        ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins"),
+        OriginHeader,
     ),
     request_body = ChatRequest,
     responses(
@@ -160,10 +161,9 @@ async fn chat(
     operation_id = "getPublicMessages",
     tag = "public",
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("token" = String, Path, description = "The visitor's session token: 22–128 characters of `[A-Za-z0-9_-]`"),
+        VisitorPath,
         ("after" = Option<String>, Query, description = "Only messages after the one with this id"),
-        ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins"),
+        OriginHeader,
     ),
     responses(
         (status = 200, description = "The conversation's messages", body = PublicMessages),
@@ -191,10 +191,9 @@ async fn thread(
     operation_id = "publicFeedback",
     tag = "public",
     params(
-        ("chatbot_id" = String, Path, description = "The chatbot's id (a UUID)"),
-        ("token" = String, Path, description = "The visitor's session token: 22–128 characters of `[A-Za-z0-9_-]`"),
+        VisitorPath,
         ("message_id" = String, Path, description = "The answer's id"),
-        ("Origin" = Option<String>, Header, description = "The embedding site; checked against the chatbot's allowed origins"),
+        OriginHeader,
     ),
     request_body = FeedbackBody,
     responses(
