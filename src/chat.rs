@@ -8,6 +8,11 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatMessage {
+    /// chatdeck addition: the client's id for the turn (the AI SDK's `useChat` sends one). A
+    /// turn sent again with the id it was first sent with (a retry after a dropped answer) is
+    /// not stored twice: it gets the answer already stored, or one made now if there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub role: String,
     pub content: String,
 }
@@ -15,8 +20,17 @@ pub struct ChatMessage {
 impl ChatMessage {
     pub fn user(content: impl Into<String>) -> Self {
         Self {
+            id: None,
             role: "user".into(),
             content: content.into(),
+        }
+    }
+
+    /// This turn under the client's id `id`.
+    pub fn with_id(self, id: impl Into<String>) -> Self {
+        Self {
+            id: Some(id.into()),
+            ..self
         }
     }
 }

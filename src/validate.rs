@@ -42,6 +42,8 @@ pub const KNOWLEDGE_URLS_MAX: usize = 50;
 /// Most knowledge chunks one query or chat turn may ask for.
 pub const KNOWLEDGE_RESULTS_MAX: u32 = 50;
 pub const CHAT_CONTENT_MAX: usize = 20_000;
+/// Longest client id of a chat turn (`messages[].id`).
+pub const MESSAGE_ID_MAX: usize = 128;
 /// The name a person's reply is signed with (an email address at most).
 pub const AUTHOR_MAX: usize = 320;
 /// Sites on a chat widget's allow-list.
@@ -818,6 +820,12 @@ impl Validate for ConversationReply {
     }
 }
 
+/// A client's id for a chat turn: what clients make (UUIDs, nanoids, `msg-…`), nothing that
+/// could pass for something else in a log or a header.
+pub fn is_message_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MESSAGE_ID_MAX && id.bytes().all(|b| b.is_ascii_graphic())
+}
+
 impl Validate for ChatRequest {
     fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -838,6 +846,12 @@ impl Validate for ChatRequest {
                 &format!("messages.{i}.content"),
                 check_required_len(&m.content, CHAT_CONTENT_MAX),
             );
+            if m.id.as_deref().is_some_and(|id| !is_message_id(id)) {
+                errors.add(
+                    format!("messages.{i}.id"),
+                    "must be 1 to 128 visible ASCII characters without spaces",
+                );
+            }
         }
         if let Some(platform) = &self.platform {
             let ok = !platform.is_empty()
@@ -859,6 +873,23 @@ impl Validate for ChatRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chat_turns_id_is_short_visible_ascii() {
+        for good in ["a", "msg-4f9a_Zq", "3317853e-0af2-427d-a56f-351a9587f48f"] {
+            assert!(is_message_id(good), "{good}");
+        }
+        let long = "x".repeat(MESSAGE_ID_MAX + 1);
+        for bad in ["", "two words", "tab\there", "é", long.as_str()] {
+            assert!(!is_message_id(bad), "{bad:?}");
+        }
+        let request = ChatRequest {
+            messages: vec![crate::chat::ChatMessage::user("hi").with_id("has space")],
+            ..Default::default()
+        };
+        let errors = request.validate().unwrap_err();
+        assert!(errors.0.contains_key("messages.0.id"), "{errors:?}");
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

@@ -79,6 +79,8 @@ fn panel(
     let entries = RwSignal::new(Vec::<(Option<String>, Message)>::new());
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<String>);
+    // The visitor's last turn and its id when it could not be sent: "Try again" sends it again.
+    let unsent = RwSignal::new(None::<(String, String)>);
     let token = StoredValue::new(None::<String>);
     // Counts the visitor's sends and new conversations: a thread asked for before one of them
     // is out of date when it arrives and must not replace what the visitor sees since.
@@ -196,48 +198,66 @@ fn panel(
         Effect::new(move |_| super::visitor::tell_parent("chatdeck:ready"));
     }
 
-    let on_send = Callback::new(move |text: String| {
-        if busy.get_untracked() {
-            return;
-        }
+    // Sends the visitor's turn `text`, already shown, under `turn_id` (a new id when `None`):
+    // a turn sent again keeps its id, and the server stores it once.
+    let send = move |text: String, turn_id: Option<String>| {
         busy.set(true);
         turns.update_value(|n| *n += 1);
         trouble.set(None);
-        entries.update(|e| {
-            e.push((None, Message::new(Author::Visitor, text.clone())));
-            e.push((None, Message::new(Author::Bot, "")));
-        });
+        unsent.set(None);
+        entries.update(|e| e.push((None, Message::new(Author::Bot, ""))));
         #[cfg(feature = "hydrate")]
         {
             let session = token
                 .get_value()
                 .unwrap_or_else(super::visitor::new_session);
             token.set_value(Some(session.clone()));
+            let turn_id = turn_id.unwrap_or_else(super::visitor::random_id);
             leptos::task::spawn_local(async move {
-                let answered = super::visitor::say(&id.get_value(), &session, &text, |delta| {
+                let on_text = |delta: &str| {
                     entries.update(|e| {
                         if let Some((_, answer)) = e.last_mut() {
                             answer.text.push_str(delta);
                         }
                     })
-                })
-                .await;
+                };
+                let answered =
+                    super::visitor::say(&id.get_value(), &session, &text, &turn_id, on_text).await;
                 busy.set(false);
                 match answered {
                     Ok(()) => reload(),
                     Err(problem) => {
-                        // The unanswered turn goes; what was sent stays in the box's history.
+                        // The answer (or what came of it) goes; the turn stays, to send again.
                         entries.update(|e| {
-                            if e.last().is_some_and(|(_, m)| m.text.is_empty()) {
+                            if e.last()
+                                .is_some_and(|(id, m)| id.is_none() && m.author == Author::Bot)
+                            {
                                 e.pop();
                             }
                         });
+                        if problem != super::visitor::Trouble::Unavailable {
+                            unsent.set(Some((text, turn_id)));
+                        }
                         trouble.set(Some(words.with_value(|w| problem.sentence(w))));
                     }
                 }
             });
         }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (text, turn_id);
+    };
+    let on_send = Callback::new(move |text: String| {
+        if busy.get_untracked() {
+            return;
+        }
+        entries.update(|e| e.push((None, Message::new(Author::Visitor, text.clone()))));
+        send(text, None);
     });
+    let send_again = move |_| {
+        if let Some((text, turn_id)) = unsent.get_untracked().filter(|_| !busy.get_untracked()) {
+            send(text, Some(turn_id));
+        }
+    };
 
     // Shown at once; taken back with a word if the server did not keep it.
     let on_rate = Callback::new(move |(message_id, feedback): (String, Option<Feedback>)| {
@@ -281,6 +301,7 @@ fn panel(
         ratings.set(ById::new());
         sources.set(ById::new());
         trouble.set(None);
+        unsent.set(None);
     };
     let close = move |()| {
         #[cfg(feature = "hydrate")]
@@ -363,13 +384,21 @@ fn panel(
                 />
             </div>
             <Show when=move || trouble.read().is_some()>
-                <p
-                    role="alert"
-                    class="border-t border-amber-300 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
-                    data-testid="widget-trouble"
-                >
-                    {move || trouble.get()}
-                </p>
+                <div class="flex items-center gap-3 border-t border-amber-300 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
+                    <p role="alert" class="flex-1" data-testid="widget-trouble">
+                        {move || trouble.get()}
+                    </p>
+                    <Show when=move || unsent.read().is_some()>
+                        <button
+                            type="button"
+                            class="shrink-0 rounded px-2 py-1 font-semibold underline hover:bg-amber-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-amber-600 disabled:opacity-50 dark:hover:bg-amber-900"
+                            disabled=move || busy.get()
+                            on:click=send_again
+                        >
+                            {words.with_value(|w| w.try_again.clone())}
+                        </button>
+                    </Show>
+                </div>
             </Show>
             <Composer
                 on_send

@@ -26,6 +26,8 @@ pub struct Strings {
     pub chat_with: String,
     pub unavailable: String,
     pub failed: String,
+    /// The button that sends again a turn that could not be sent.
+    pub try_again: String,
     /// Over a rate limit; `{seconds}` is the wait.
     pub wait: String,
     /// The heading of the documents an answer drew on.
@@ -43,28 +45,28 @@ impl Strings {
 }
 
 /// (tag, message, placeholder, send, new conversation, close, typing, helpful, not helpful,
-/// rate, chat with, unavailable, failed, wait, sources).
+/// rate, chat with, unavailable, failed, wait, sources, try again).
 #[cfg(feature = "ssr")]
-type Row = [&'static str; 15];
+type Row = [&'static str; 16];
 
 #[cfg(feature = "ssr")]
 #[rustfmt::skip]
 const TABLE: [Row; 15] = [
-    ["en", "Message", "Type your message…", "Send", "New conversation", "Close chat", "Typing…", "Helpful", "Not helpful", "Rate this answer", "Chat with {name}", "This chat is not available here right now.", "The message could not be sent. Please try again.", "You are sending messages quickly: please try again in {seconds} s.", "Sources"],
-    ["es", "Mensaje", "Escribe tu mensaje…", "Enviar", "Nueva conversación", "Cerrar chat", "Escribiendo…", "Útil", "No útil", "Valora esta respuesta", "Chatea con {name}", "Este chat no está disponible aquí en este momento.", "No se pudo enviar el mensaje. Inténtalo de nuevo.", "Estás enviando mensajes muy rápido: inténtalo de nuevo en {seconds} s.", "Fuentes"],
-    ["fr", "Message", "Écrivez votre message…", "Envoyer", "Nouvelle conversation", "Fermer le chat", "En train d'écrire…", "Utile", "Pas utile", "Évaluer cette réponse", "Discuter avec {name}", "Ce chat n'est pas disponible ici pour le moment.", "Le message n'a pas pu être envoyé. Veuillez réessayer.", "Vous envoyez des messages très vite : réessayez dans {seconds} s.", "Sources"],
-    ["de", "Nachricht", "Nachricht eingeben…", "Senden", "Neues Gespräch", "Chat schließen", "Schreibt…", "Hilfreich", "Nicht hilfreich", "Diese Antwort bewerten", "Chat mit {name}", "Dieser Chat ist hier gerade nicht verfügbar.", "Die Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es erneut.", "Sie senden sehr schnell: Bitte versuchen Sie es in {seconds} s erneut.", "Quellen"],
-    ["it", "Messaggio", "Scrivi il tuo messaggio…", "Invia", "Nuova conversazione", "Chiudi chat", "Sta scrivendo…", "Utile", "Non utile", "Valuta questa risposta", "Chatta con {name}", "Questa chat non è disponibile qui al momento.", "Impossibile inviare il messaggio. Riprova.", "Stai inviando messaggi troppo in fretta: riprova tra {seconds} s.", "Fonti"],
-    ["pt-BR", "Mensagem", "Digite sua mensagem…", "Enviar", "Nova conversa", "Fechar chat", "Digitando…", "Útil", "Não útil", "Avalie esta resposta", "Converse com {name}", "Este chat não está disponível aqui no momento.", "Não foi possível enviar a mensagem. Tente novamente.", "Você está enviando mensagens rápido demais: tente novamente em {seconds} s.", "Fontes"],
-    ["nl", "Bericht", "Typ je bericht…", "Versturen", "Nieuw gesprek", "Chat sluiten", "Aan het typen…", "Nuttig", "Niet nuttig", "Beoordeel dit antwoord", "Chat met {name}", "Deze chat is hier nu niet beschikbaar.", "Het bericht kon niet worden verstuurd. Probeer het opnieuw.", "Je verstuurt berichten erg snel: probeer het over {seconds} s opnieuw.", "Bronnen"],
-    ["pl", "Wiadomość", "Wpisz wiadomość…", "Wyślij", "Nowa rozmowa", "Zamknij czat", "Pisze…", "Pomocne", "Niepomocne", "Oceń tę odpowiedź", "Czat z {name}", "Ten czat nie jest tu teraz dostępny.", "Nie udało się wysłać wiadomości. Spróbuj ponownie.", "Wysyłasz wiadomości zbyt szybko: spróbuj ponownie za {seconds} s.", "Źródła"],
-    ["tr", "Mesaj", "Mesajınızı yazın…", "Gönder", "Yeni sohbet", "Sohbeti kapat", "Yazıyor…", "Faydalı", "Faydalı değil", "Bu yanıtı değerlendirin", "{name} ile sohbet", "Bu sohbet şu anda burada kullanılamıyor.", "Mesaj gönderilemedi. Lütfen tekrar deneyin.", "Çok hızlı mesaj gönderiyorsunuz: {seconds} sn sonra tekrar deneyin.", "Kaynaklar"],
-    ["ru", "Сообщение", "Введите сообщение…", "Отправить", "Новый разговор", "Закрыть чат", "Печатает…", "Полезно", "Бесполезно", "Оцените этот ответ", "Чат с {name}", "Этот чат сейчас здесь недоступен.", "Не удалось отправить сообщение. Попробуйте ещё раз.", "Вы отправляете сообщения слишком часто: повторите через {seconds} с.", "Источники"],
-    ["ar", "رسالة", "اكتب رسالتك…", "إرسال", "محادثة جديدة", "إغلاق الدردشة", "يكتب…", "مفيد", "غير مفيد", "قيّم هذه الإجابة", "الدردشة مع {name}", "هذه الدردشة غير متاحة هنا الآن.", "تعذّر إرسال الرسالة. يُرجى المحاولة مرة أخرى.", "أنت ترسل الرسائل بسرعة كبيرة: حاول مرة أخرى بعد {seconds} ث.", "المصادر"],
-    ["hi", "संदेश", "अपना संदेश लिखें…", "भेजें", "नई बातचीत", "चैट बंद करें", "लिख रहा है…", "उपयोगी", "उपयोगी नहीं", "इस उत्तर को रेट करें", "{name} से चैट करें", "यह चैट अभी यहाँ उपलब्ध नहीं है।", "संदेश नहीं भेजा जा सका। कृपया फिर से प्रयास करें।", "आप बहुत जल्दी संदेश भेज रहे हैं: {seconds} सेकंड बाद फिर प्रयास करें।", "स्रोत"],
-    ["ja", "メッセージ", "メッセージを入力…", "送信", "新しい会話", "チャットを閉じる", "入力中…", "役に立った", "役に立たなかった", "この回答を評価", "{name}とチャット", "このチャットは現在ここではご利用いただけません。", "メッセージを送信できませんでした。もう一度お試しください。", "送信が速すぎます。{seconds}秒後にもう一度お試しください。", "出典"],
-    ["ko", "메시지", "메시지를 입력하세요…", "보내기", "새 대화", "채팅 닫기", "입력 중…", "도움이 됨", "도움이 안 됨", "이 답변 평가", "{name}와(과) 채팅", "지금은 여기에서 이 채팅을 사용할 수 없습니다.", "메시지를 보내지 못했습니다. 다시 시도해 주세요.", "메시지를 너무 빨리 보내고 있습니다. {seconds}초 후에 다시 시도해 주세요.", "출처"],
-    ["zh", "消息", "输入您的消息…", "发送", "新对话", "关闭聊天", "正在输入…", "有帮助", "没有帮助", "评价此回答", "与{name}聊天", "此聊天目前在这里不可用。", "消息发送失败，请重试。", "您发送消息太快了：请在 {seconds} 秒后重试。", "来源"],
+    ["en", "Message", "Type your message…", "Send", "New conversation", "Close chat", "Typing…", "Helpful", "Not helpful", "Rate this answer", "Chat with {name}", "This chat is not available here right now.", "The message could not be sent. Please try again.", "You are sending messages quickly: please try again in {seconds} s.", "Sources", "Try again"],
+    ["es", "Mensaje", "Escribe tu mensaje…", "Enviar", "Nueva conversación", "Cerrar chat", "Escribiendo…", "Útil", "No útil", "Valora esta respuesta", "Chatea con {name}", "Este chat no está disponible aquí en este momento.", "No se pudo enviar el mensaje. Inténtalo de nuevo.", "Estás enviando mensajes muy rápido: inténtalo de nuevo en {seconds} s.", "Fuentes", "Reintentar"],
+    ["fr", "Message", "Écrivez votre message…", "Envoyer", "Nouvelle conversation", "Fermer le chat", "En train d'écrire…", "Utile", "Pas utile", "Évaluer cette réponse", "Discuter avec {name}", "Ce chat n'est pas disponible ici pour le moment.", "Le message n'a pas pu être envoyé. Veuillez réessayer.", "Vous envoyez des messages très vite : réessayez dans {seconds} s.", "Sources", "Réessayer"],
+    ["de", "Nachricht", "Nachricht eingeben…", "Senden", "Neues Gespräch", "Chat schließen", "Schreibt…", "Hilfreich", "Nicht hilfreich", "Diese Antwort bewerten", "Chat mit {name}", "Dieser Chat ist hier gerade nicht verfügbar.", "Die Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es erneut.", "Sie senden sehr schnell: Bitte versuchen Sie es in {seconds} s erneut.", "Quellen", "Erneut versuchen"],
+    ["it", "Messaggio", "Scrivi il tuo messaggio…", "Invia", "Nuova conversazione", "Chiudi chat", "Sta scrivendo…", "Utile", "Non utile", "Valuta questa risposta", "Chatta con {name}", "Questa chat non è disponibile qui al momento.", "Impossibile inviare il messaggio. Riprova.", "Stai inviando messaggi troppo in fretta: riprova tra {seconds} s.", "Fonti", "Riprova"],
+    ["pt-BR", "Mensagem", "Digite sua mensagem…", "Enviar", "Nova conversa", "Fechar chat", "Digitando…", "Útil", "Não útil", "Avalie esta resposta", "Converse com {name}", "Este chat não está disponível aqui no momento.", "Não foi possível enviar a mensagem. Tente novamente.", "Você está enviando mensagens rápido demais: tente novamente em {seconds} s.", "Fontes", "Tentar novamente"],
+    ["nl", "Bericht", "Typ je bericht…", "Versturen", "Nieuw gesprek", "Chat sluiten", "Aan het typen…", "Nuttig", "Niet nuttig", "Beoordeel dit antwoord", "Chat met {name}", "Deze chat is hier nu niet beschikbaar.", "Het bericht kon niet worden verstuurd. Probeer het opnieuw.", "Je verstuurt berichten erg snel: probeer het over {seconds} s opnieuw.", "Bronnen", "Opnieuw proberen"],
+    ["pl", "Wiadomość", "Wpisz wiadomość…", "Wyślij", "Nowa rozmowa", "Zamknij czat", "Pisze…", "Pomocne", "Niepomocne", "Oceń tę odpowiedź", "Czat z {name}", "Ten czat nie jest tu teraz dostępny.", "Nie udało się wysłać wiadomości. Spróbuj ponownie.", "Wysyłasz wiadomości zbyt szybko: spróbuj ponownie za {seconds} s.", "Źródła", "Spróbuj ponownie"],
+    ["tr", "Mesaj", "Mesajınızı yazın…", "Gönder", "Yeni sohbet", "Sohbeti kapat", "Yazıyor…", "Faydalı", "Faydalı değil", "Bu yanıtı değerlendirin", "{name} ile sohbet", "Bu sohbet şu anda burada kullanılamıyor.", "Mesaj gönderilemedi. Lütfen tekrar deneyin.", "Çok hızlı mesaj gönderiyorsunuz: {seconds} sn sonra tekrar deneyin.", "Kaynaklar", "Tekrar dene"],
+    ["ru", "Сообщение", "Введите сообщение…", "Отправить", "Новый разговор", "Закрыть чат", "Печатает…", "Полезно", "Бесполезно", "Оцените этот ответ", "Чат с {name}", "Этот чат сейчас здесь недоступен.", "Не удалось отправить сообщение. Попробуйте ещё раз.", "Вы отправляете сообщения слишком часто: повторите через {seconds} с.", "Источники", "Повторить"],
+    ["ar", "رسالة", "اكتب رسالتك…", "إرسال", "محادثة جديدة", "إغلاق الدردشة", "يكتب…", "مفيد", "غير مفيد", "قيّم هذه الإجابة", "الدردشة مع {name}", "هذه الدردشة غير متاحة هنا الآن.", "تعذّر إرسال الرسالة. يُرجى المحاولة مرة أخرى.", "أنت ترسل الرسائل بسرعة كبيرة: حاول مرة أخرى بعد {seconds} ث.", "المصادر", "إعادة المحاولة"],
+    ["hi", "संदेश", "अपना संदेश लिखें…", "भेजें", "नई बातचीत", "चैट बंद करें", "लिख रहा है…", "उपयोगी", "उपयोगी नहीं", "इस उत्तर को रेट करें", "{name} से चैट करें", "यह चैट अभी यहाँ उपलब्ध नहीं है।", "संदेश नहीं भेजा जा सका। कृपया फिर से प्रयास करें।", "आप बहुत जल्दी संदेश भेज रहे हैं: {seconds} सेकंड बाद फिर प्रयास करें।", "स्रोत", "फिर से भेजें"],
+    ["ja", "メッセージ", "メッセージを入力…", "送信", "新しい会話", "チャットを閉じる", "入力中…", "役に立った", "役に立たなかった", "この回答を評価", "{name}とチャット", "このチャットは現在ここではご利用いただけません。", "メッセージを送信できませんでした。もう一度お試しください。", "送信が速すぎます。{seconds}秒後にもう一度お試しください。", "出典", "再送信"],
+    ["ko", "메시지", "메시지를 입력하세요…", "보내기", "새 대화", "채팅 닫기", "입력 중…", "도움이 됨", "도움이 안 됨", "이 답변 평가", "{name}와(과) 채팅", "지금은 여기에서 이 채팅을 사용할 수 없습니다.", "메시지를 보내지 못했습니다. 다시 시도해 주세요.", "메시지를 너무 빨리 보내고 있습니다. {seconds}초 후에 다시 시도해 주세요.", "출처", "다시 보내기"],
+    ["zh", "消息", "输入您的消息…", "发送", "新对话", "关闭聊天", "正在输入…", "有帮助", "没有帮助", "评价此回答", "与{name}聊天", "此聊天目前在这里不可用。", "消息发送失败，请重试。", "您发送消息太快了：请在 {seconds} 秒后重试。", "来源", "重新发送"],
 ];
 
 /// The widget's words for `tag`, English when it has no table.
@@ -74,7 +76,7 @@ pub fn strings_for(tag: &str) -> Strings {
         .iter()
         .find(|row| row[0].eq_ignore_ascii_case(tag))
         .unwrap_or(&TABLE[0]);
-    let [tag, message, placeholder, send, new_conversation, close, typing, helpful, not_helpful, rate, chat_with, unavailable, failed, wait, sources] =
+    let [tag, message, placeholder, send, new_conversation, close, typing, helpful, not_helpful, rate, chat_with, unavailable, failed, wait, sources, try_again] =
         row.map(str::to_owned);
     Strings {
         rtl: tag == "ar",
@@ -93,6 +95,7 @@ pub fn strings_for(tag: &str) -> Strings {
         failed,
         wait,
         sources,
+        try_again,
     }
 }
 

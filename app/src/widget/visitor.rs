@@ -126,15 +126,17 @@ mod browser {
         Ok(page.messages)
     }
 
-    /// Sends `text` and calls `on_text` with each piece of the answer as it arrives.
+    /// Sends `text` as the turn `turn_id` (the same id again when it is sent again, so the
+    /// server stores it once) and calls `on_text` with each piece of the answer as it arrives.
     pub async fn say(
         chatbot_id: &str,
         token: &str,
         text: &str,
+        turn_id: &str,
         mut on_text: impl FnMut(&str),
     ) -> Result<(), Trouble> {
         let body = okchat::ChatRequest {
-            messages: vec![okchat::ChatMessage::user(text)],
+            messages: vec![okchat::ChatMessage::user(text).with_id(turn_id)],
             platform: None,
             session_token: Some(token.to_owned()),
         };
@@ -229,14 +231,19 @@ mod browser {
             .then_some(token)
     }
 
-    /// A new session token (128 random bits), which the loader keeps for the tab.
-    pub fn new_session() -> String {
+    /// 128 random bits in hex.
+    pub fn random_id() -> String {
         let mut bits = [0u8; 16];
-        let token = web_sys::window()
+        web_sys::window()
             .and_then(|w| w.crypto().ok())
             .and_then(|c| c.get_random_values_with_u8_array(&mut bits).ok())
             .map(|_| bits.iter().map(|b| format!("{b:02x}")).collect::<String>())
-            .unwrap_or_else(|| format!("{:032x}", (js_sys::Math::random() * 1e18) as u128));
+            .unwrap_or_else(|| format!("{:032x}", (js_sys::Math::random() * 1e18) as u128))
+    }
+
+    /// A new session token, which the loader keeps for the tab.
+    pub fn new_session() -> String {
+        let token = random_id();
         tell_parent(&format!("chatdeck:session:{token}"));
         token
     }
@@ -311,7 +318,7 @@ mod tests {
     fn a_request_body_reads_back_as_written_however_long() {
         for text in [String::new(), AWKWARD.into(), "\u{1}".repeat(5_000)] {
             let body = ChatRequest {
-                messages: vec![ChatMessage::user(&text)],
+                messages: vec![ChatMessage::user(&text).with_id("0f3a")],
                 platform: None,
                 session_token: Some("ab12".into()),
             };

@@ -318,3 +318,40 @@ test("the opened widget loads its own wasm and styles and none of the console's"
   expect(loaded).toEqual(expect.arrayContaining(["/pkg-widget/panel.wasm", "/pkg-widget/panel.css"]));
   expect(loaded.filter((path) => path.startsWith("/pkg/")), loaded.join("\n")).toEqual([]);
 });
+
+test("a message whose answer was lost on the way is sent again with Try again, and kept once", async ({
+  page,
+  request,
+}) => {
+  const siteOrigin = `http://localhost:${host.port}`;
+  const bot = await publicBot(request, [siteOrigin]);
+  const errors = pageErrors(page);
+  // The first send reaches chatdeck, which stores the question and its answer, but the answer
+  // never reaches the widget, as when a connection drops.
+  const sent: string[] = [];
+  await page.route(/\/chat\?stream=true$/, async (route) => {
+    sent.push(route.request().postData() ?? "");
+    if (sent.length > 1) return route.continue();
+    await route.fetch();
+    await route.abort("connectionreset");
+  });
+  await page.goto(`${siteOrigin}/?bot=${bot.id}`);
+  const frame = await openWidget(page);
+  await frame.getByLabel("Message").fill("How often should I descale the kettle?");
+  await frame.getByRole("button", { name: "Send" }).click();
+  await expect(frame.getByTestId("widget-trouble")).toContainText("could not be sent");
+
+  await frame.getByRole("button", { name: "Try again" }).click();
+  const messages = frame.getByTestId("widget-message");
+  await expect(messages.last()).toContainText("vinegar", { timeout: 20_000 });
+  await expect(frame.getByTestId("widget-trouble")).toHaveCount(0);
+  // The thread as stored, after the widget's next poll: the question once, answered once.
+  await page.waitForTimeout(2_500);
+  await expect(messages).toHaveCount(2);
+  await expect(messages.first()).toContainText("How often should I descale the kettle?");
+  const ids = sent.map((body) => JSON.parse(body).messages[0].id);
+  expect(ids).toHaveLength(2);
+  expect(ids[0]).toMatch(/^[0-9a-f]{32}$/);
+  expect(ids[1]).toBe(ids[0]);
+  expect(errors.filter((e) => !e.includes("ERR_CONNECTION_RESET"))).toEqual([]);
+});

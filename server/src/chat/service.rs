@@ -35,7 +35,7 @@ use crate::conversations::store::{
 use crate::error::{ApiError, ApiResult};
 use crate::knowledge::service::{retrieve, Knowledge};
 use crate::ops::Metrics;
-use crate::store::DynStore;
+use crate::store::{DynStore, StoreError};
 
 /// Model steps of one answer, tool steps included.
 pub const MAX_STEPS: usize = 5;
@@ -98,6 +98,12 @@ impl Chat {
 pub enum Started {
     /// Human mode: the visitor's message is stored and a person answers from the console.
     Human { session_id: String },
+    /// The request's turns were stored and answered before (sent again under their client
+    /// ids): that stored answer is the answer, and no model is asked.
+    Answered {
+        session_id: String,
+        answer: MessageRecord,
+    },
     /// The answer is being generated: its frames arrive on `frames`, its outcome on `outcome`.
     Answering {
         session_id: String,
@@ -117,15 +123,25 @@ pub struct Outcome {
     pub error: Option<ProviderError>,
 }
 
+/// A visitor's turn in a request, with the client's id for it if it gave one.
+#[derive(Debug, Clone, PartialEq)]
+struct NewTurn {
+    client_id: Option<String>,
+    text: String,
+}
+
 /// The messages this request adds: the user turns after the last other turn (a client such as
 /// the AI SDK's `useChat` sends the whole history each time; okchat clients send the new turn).
-fn new_turns(request: &ChatRequest) -> ApiResult<Vec<String>> {
-    let turns: Vec<String> = request
+fn new_turns(request: &ChatRequest) -> ApiResult<Vec<NewTurn>> {
+    let turns: Vec<NewTurn> = request
         .messages
         .iter()
         .rev()
         .take_while(|m| m.role == "user")
-        .map(|m| m.content.trim().to_owned())
+        .map(|m| NewTurn {
+            client_id: m.id.clone(),
+            text: m.content.trim().to_owned(),
+        })
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
@@ -199,27 +215,58 @@ pub async fn start(
     if session.state == SessionState::Closed {
         session = reopen(store, &session).await?;
     }
-    // The history the model sees is what was stored before this turn.
-    let history = store.recent_messages(&session.id, HISTORY_MESSAGES).await?;
+    // The history the model sees is what was stored before this request's turns.
+    let mut history = store.recent_messages(&session.id, HISTORY_MESSAGES).await?;
+    let mut resent = Vec::new();
+    let mut stored_any = false;
     for turn in &turns {
+        if let Some(client_id) = &turn.client_id {
+            if let Some(stored) = store.message_by_client_id(&session.id, client_id).await? {
+                resent.push(stored);
+                continue;
+            }
+        }
         let message = NewMessage {
             id: uuid::Uuid::new_v4().to_string(),
             sender_type: "user".into(),
-            content: turn.clone(),
+            content: turn.text.clone(),
             metadata: json!({}),
+            client_id: turn.client_id.clone(),
             ..Default::default()
         };
         store
             .append_message(&session.id, &message, AppendIf::Always, &crate::time::now())
-            .await?
+            .await
+            .map_err(|error| match error {
+                StoreError::Conflict(_) => ApiError::conflict(
+                    "This message is being answered already (it was sent twice at once).",
+                ),
+                error => error.into(),
+            })?
             .ok_or_else(|| ApiError::not_found("Conversation"))?;
+        stored_any = true;
+    }
+    if let Some(first) = resent.first() {
+        history.retain(|m| m.seq < first.seq);
+    }
+    if let (false, Some(last)) = (stored_any, resent.last()) {
+        if let Some(answer) = stored_answer(store, last).await? {
+            return Ok(Started::Answered {
+                session_id: session.id,
+                answer,
+            });
+        }
     }
     if session.is_human_mode {
         return Ok(Started::Human {
             session_id: session.id,
         });
     }
-    let mut question = turns.join("\n");
+    let mut question = turns
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut canned = None;
     if chatbot.settings.is_request_user_info_enabled && session.metadata.get("lead").is_none() {
         match lead_step(store, &chatbot, &session, &question).await? {
@@ -250,6 +297,59 @@ pub async fn start(
         frames,
         outcome,
     })
+}
+
+/// The bot's whole answer to the stored visitor turn `turn`, if it has one: the first answer
+/// after it, before the visitor's next turn, that the model finished (an answer cut off by a
+/// client gone or by a failing provider is kept, but a turn sent again is answered anew).
+async fn stored_answer(store: &DynStore, turn: &MessageRecord) -> ApiResult<Option<MessageRecord>> {
+    let after = store
+        .messages_after(&turn.session_id, turn.seq, HISTORY_MESSAGES)
+        .await?;
+    Ok(after
+        .into_iter()
+        .take_while(|m| m.sender_type != "user")
+        .find(|m| {
+            m.provider.as_deref() != Some("human")
+                && m.metadata.get("cut_off").is_none()
+                && m.metadata.get("error").is_none()
+        }))
+}
+
+/// A stored answer as the non-stream response: no step spent tokens on it this time.
+fn replayed(session_id: String, answer: MessageRecord) -> ChatResponse {
+    let finish_reason = answer
+        .metadata
+        .get("finish_reason")
+        .and_then(Value::as_str)
+        .unwrap_or("stop")
+        .to_owned();
+    let list = |value: Option<Value>| match value {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    let tool_calls = list(answer.tool_calls);
+    let tool_results = list(answer.tool_results);
+    ChatResponse {
+        steps: vec![Step {
+            step_type: "initial".into(),
+            text: answer.content.clone(),
+            finish_reason: finish_reason.clone(),
+            is_continued: false,
+            tool_calls: tool_calls.clone(),
+            tool_results: tool_results.clone(),
+            warnings: Vec::new(),
+            usage: with_total(Usage::default()),
+            request: None,
+            response: None,
+            experimental_provider_metadata: None,
+        }],
+        output: answer.content,
+        finish_reason,
+        tool_calls,
+        tool_results,
+        session_id: Some(session_id),
+    }
 }
 
 async fn reopen(store: &DynStore, session: &SessionRecord) -> ApiResult<SessionRecord> {
@@ -755,6 +855,7 @@ impl Generation {
                 progress.usage.prompt_tokens + progress.usage.completion_tokens,
             )
             .unwrap_or(i64::MAX),
+            client_id: None,
         };
         self.store
             .append_message(
@@ -790,6 +891,7 @@ pub async fn collect(started: Started) -> ApiResult<ChatResponse> {
             steps: Vec::new(),
             session_id: Some(session_id),
         }),
+        Started::Answered { session_id, answer } => Ok(replayed(session_id, answer)),
         Started::Answering {
             session_id,
             mut frames,
@@ -816,28 +918,47 @@ pub async fn collect(started: Started) -> ApiResult<ChatResponse> {
     }
 }
 
-/// The stream's frames: in human mode only the finish (reason `other`, no answer).
+/// The stream's frames: in human mode only the finish (reason `other`, no answer); for a
+/// stored answer its text in one piece.
 pub fn frames(started: Started) -> mpsc::Receiver<StreamPart> {
-    match started {
-        Started::Human { .. } => {
-            let (sender, receiver) = mpsc::channel(1);
-            let finish = StreamPart::FinishMessage(Finish {
-                finish_reason: "other".into(),
-                usage: Usage::default(),
-                is_continued: None,
-            });
-            sender
-                .try_send(finish)
-                .expect("a fresh channel has room for one frame");
-            receiver
+    let finish = |reason: &str| Finish {
+        finish_reason: reason.into(),
+        usage: Usage::default(),
+        is_continued: None,
+    };
+    let parts = match started {
+        Started::Answering { frames, .. } => return frames,
+        Started::Human { .. } => vec![StreamPart::FinishMessage(finish("other"))],
+        Started::Answered { session_id, answer } => {
+            let message_id = answer.id.clone();
+            let answer = replayed(session_id, answer);
+            vec![
+                StreamPart::StartStep { message_id },
+                StreamPart::Text(answer.output),
+                StreamPart::FinishStep(Finish {
+                    is_continued: Some(false),
+                    ..finish(&answer.finish_reason)
+                }),
+                StreamPart::FinishMessage(finish(&answer.finish_reason)),
+            ]
         }
-        Started::Answering { frames, .. } => frames,
+    };
+    let (sender, receiver) = mpsc::channel(parts.len());
+    for part in parts {
+        sender
+            .try_send(part)
+            .expect("the channel has room for every frame");
     }
+    receiver
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn texts(turns: ApiResult<Vec<NewTurn>>) -> Vec<String> {
+        turns.unwrap().into_iter().map(|t| t.text).collect()
+    }
 
     #[test]
     fn the_new_turns_are_the_user_messages_after_the_last_answer() {
@@ -845,6 +966,7 @@ mod tests {
             messages: roles
                 .iter()
                 .map(|(role, content)| okchat::ChatMessage {
+                    id: None,
                     role: (*role).into(),
                     content: (*content).into(),
                 })
@@ -852,16 +974,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            new_turns(&request(&[
+            texts(new_turns(&request(&[
                 ("user", "a"),
                 ("assistant", "b"),
                 ("user", "c")
-            ]))
-            .unwrap(),
+            ]))),
             ["c"]
         );
         assert_eq!(
-            new_turns(&request(&[("user", "a"), ("user", " b ")])).unwrap(),
+            texts(new_turns(&request(&[("user", "a"), ("user", " b ")]))),
             ["a", "b"]
         );
         assert!(new_turns(&request(&[("user", "a"), ("assistant", "b")])).is_err());

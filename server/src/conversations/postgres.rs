@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 
 use super::store::{
-    AppendIf, ConversationStore, LastMessageRecord, MessageRecord, NewMessage, NewSession,
-    SessionChange, SessionCursor, SessionFilter, SessionRecord, SessionState,
+    turn_conflict, AppendIf, ConversationStore, LastMessageRecord, MessageRecord, NewMessage,
+    NewSession, SessionChange, SessionCursor, SessionFilter, SessionRecord, SessionState,
 };
 use crate::store::postgres::PgStore;
 use crate::store::{StoreError, StoreResult};
@@ -447,9 +447,9 @@ impl ConversationStore for PgStore {
         let tool_results = to_text(message.tool_results.as_ref());
         sqlx::query!(
             "insert into chat_message (id, session_id, seq, sender_type, content, metadata, model,
-                 provider, tool_calls, tool_results, tokens_used, created_at)
+                 provider, tool_calls, tool_results, tokens_used, created_at, client_id)
              values ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9::text::jsonb,
-                 $10::text::jsonb, $11, $12)",
+                 $10::text::jsonb, $11, $12, $13)",
             message.id,
             session_id,
             seq,
@@ -461,10 +461,12 @@ impl ConversationStore for PgStore {
             tool_calls,
             tool_results,
             message.tokens_used,
-            now
+            now,
+            message.client_id
         )
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(|error| turn_conflict(error, message))?;
         tx.commit().await?;
         Ok(Some(MessageRecord {
             id: message.id.clone(),
@@ -551,6 +553,17 @@ impl ConversationStore for PgStore {
         .fetch_all(&self.pool)
         .await?;
         messages(rows)
+    }
+
+    async fn message_by_client_id(
+        &self,
+        session_id: &str,
+        client_id: &str,
+    ) -> StoreResult<Option<MessageRecord>> {
+        let rows = select_messages!("session_id = $1 and client_id = $2", session_id, client_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(messages(rows)?.pop())
     }
 
     async fn recent_messages(

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use super::store::{
-    AppendIf, ConversationStore, LastMessageRecord, MessageRecord, NewMessage, NewSession,
-    SessionChange, SessionCursor, SessionFilter, SessionRecord, SessionState,
+    turn_conflict, AppendIf, ConversationStore, LastMessageRecord, MessageRecord, NewMessage,
+    NewSession, SessionChange, SessionCursor, SessionFilter, SessionRecord, SessionState,
 };
 use crate::store::sqlite::SqliteStore;
 use crate::store::{StoreError, StoreResult};
@@ -394,8 +394,8 @@ impl ConversationStore for SqliteStore {
         let tool_results = to_text(message.tool_results.as_ref());
         sqlx::query!(
             "insert into chat_message (id, session_id, seq, sender_type, content, metadata, model,
-                 provider, tool_calls, tool_results, tokens_used, created_at)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 provider, tool_calls, tool_results, tokens_used, created_at, client_id)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             message.id,
             session_id,
             seq,
@@ -407,10 +407,12 @@ impl ConversationStore for SqliteStore {
             tool_calls,
             tool_results,
             message.tokens_used,
-            now
+            now,
+            message.client_id
         )
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(|error| turn_conflict(error, message))?;
         tx.commit().await?;
         Ok(Some(MessageRecord {
             id: message.id.clone(),
@@ -496,6 +498,17 @@ impl ConversationStore for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         messages(rows)
+    }
+
+    async fn message_by_client_id(
+        &self,
+        session_id: &str,
+        client_id: &str,
+    ) -> StoreResult<Option<MessageRecord>> {
+        let rows = select_messages!("session_id = ? and client_id = ?", session_id, client_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(messages(rows)?.pop())
     }
 
     async fn recent_messages(

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use serde_json::Value;
 
-use crate::store::StoreResult;
+use crate::store::{StoreError, StoreResult};
 
 /// `in_progress` or `closed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +100,22 @@ pub struct NewMessage {
     pub tool_calls: Option<Value>,
     pub tool_results: Option<Value>,
     pub tokens_used: i64,
+    /// The client's id of a visitor's turn, unique in its session.
+    pub client_id: Option<String>,
+}
+
+/// `error` from inserting `message`, as `StoreError::Conflict` when it is the session's
+/// uniqueness of client ids: another request stored the same turn first.
+pub(crate) fn turn_conflict(error: sqlx::Error, message: &NewMessage) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() && message.client_id.is_some() => {
+            StoreError::Conflict(format!(
+                "the turn {:?} is stored already",
+                message.client_id.as_deref().unwrap_or_default()
+            ))
+        }
+        _ => StoreError::Database(error),
+    }
 }
 
 /// When an append may happen: a person's reply only while the session is in human mode,
@@ -215,6 +231,12 @@ pub trait ConversationStore {
         session_id: &str,
         message_id: &str,
         feedback: Option<&str>,
+    ) -> StoreResult<Option<MessageRecord>>;
+    /// The session's visitor turn the client sent under `client_id`, if it is stored.
+    async fn message_by_client_id(
+        &self,
+        session_id: &str,
+        client_id: &str,
     ) -> StoreResult<Option<MessageRecord>>;
     /// The session's newest `limit` messages, oldest first (the chat's history).
     async fn recent_messages(

@@ -5,6 +5,7 @@ mod crash;
 mod local;
 mod modes;
 mod openai;
+mod resend;
 mod scripted;
 mod stream;
 

@@ -173,6 +173,7 @@ async fn bad_requests_are_refused_and_store_nothing() {
     assert_field_error(app.client.chat(&bot.id, &empty).await, "messages");
     let mut answered = ask("x", "bad");
     answered.messages.push(okchat::ChatMessage {
+        id: None,
         role: "assistant".into(),
         content: "an answer".into(),
     });
