@@ -243,7 +243,9 @@ impl KnowledgeStore for SqliteStore {
         limit: i64,
     ) -> StoreResult<(Vec<DocumentRecord>, u64)> {
         // `instr(lower(…))` rather than LIKE: no wildcard in a title filter needs escaping.
-        let title = filter.title.as_deref().map(str::to_lowercase);
+        // SQLite's `lower` folds ASCII letters only, so the needle is folded the same way: a
+        // Unicode-folded "été" could never match the unfolded "Été" of a title.
+        let title = filter.title.as_deref().map(str::to_ascii_lowercase);
         let total = sqlx::query_scalar!(
             r#"select count(*) as "n!: i64" from knowledge_document
                where organization_id = ?1 and chatbot_id = ?2

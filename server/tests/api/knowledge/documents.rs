@@ -97,6 +97,30 @@ async fn the_list_pages_newest_first_and_filters_by_title_and_id() {
 }
 
 #[tokio::test]
+async fn a_title_filter_finds_letters_outside_ascii_as_written_and_ascii_in_any_case() {
+    let app = spawn_app().await;
+    let bot = app.create("Voyages").await;
+    app.client
+        .knowledge_base_files(&bot.id, vec![note("Été à Paris.md", "Some text to index.")])
+        .await
+        .unwrap();
+    for (filter, found) in [("Été", 1), ("à PARIS", 1), ("paris", 1), ("Londres", 0)] {
+        let listed = app
+            .client
+            .get_knowledge_base_list_of_chatbot(
+                &bot.id,
+                &KnowledgeListQuery {
+                    title: Some(filter.into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(listed.metadata.total_count, found, "{filter}: {listed:?}");
+    }
+}
+
+#[tokio::test]
 async fn renaming_changes_the_title_results_show() {
     let app = spawn_app().await;
     let bot = app.create("Renamer").await;
