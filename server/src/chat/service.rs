@@ -102,7 +102,7 @@ pub enum Started {
     /// ids): that stored answer is the answer, and no model is asked.
     Answered {
         session_id: String,
-        answer: MessageRecord,
+        answer: Box<MessageRecord>,
     },
     /// The answer is being generated: its frames arrive on `frames`, its outcome on `outcome`.
     Answering {
@@ -253,7 +253,7 @@ pub async fn start(
         if let Some(answer) = stored_answer(store, last).await? {
             return Ok(Started::Answered {
                 session_id: session.id,
-                answer,
+                answer: Box::new(answer),
             });
         }
     }
@@ -891,7 +891,7 @@ pub async fn collect(started: Started) -> ApiResult<ChatResponse> {
             steps: Vec::new(),
             session_id: Some(session_id),
         }),
-        Started::Answered { session_id, answer } => Ok(replayed(session_id, answer)),
+        Started::Answered { session_id, answer } => Ok(replayed(session_id, *answer)),
         Started::Answering {
             session_id,
             mut frames,
@@ -931,7 +931,7 @@ pub fn frames(started: Started) -> mpsc::Receiver<StreamPart> {
         Started::Human { .. } => vec![StreamPart::FinishMessage(finish("other"))],
         Started::Answered { session_id, answer } => {
             let message_id = answer.id.clone();
-            let answer = replayed(session_id, answer);
+            let answer = replayed(session_id, *answer);
             vec![
                 StreamPart::StartStep { message_id },
                 StreamPart::Text(answer.output),
