@@ -80,7 +80,10 @@ fn panel(
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<String>);
     // The visitor's last turn and its id when it could not be sent: "Try again" sends it again.
-    let unsent = RwSignal::new(None::<(String, String)>);
+    // (Kept in types the panel already has: a signal of a new type costs the wasm kilobytes.)
+    let unsent_text = StoredValue::new(None::<String>);
+    let unsent_id = StoredValue::new(None::<String>);
+    let can_send_again = RwSignal::new(false);
     let token = StoredValue::new(None::<String>);
     // Counts the visitor's sends and new conversations: a thread asked for before one of them
     // is out of date when it arrives and must not replace what the visitor sees since.
@@ -204,7 +207,7 @@ fn panel(
         busy.set(true);
         turns.update_value(|n| *n += 1);
         trouble.set(None);
-        unsent.set(None);
+        can_send_again.set(false);
         entries.update(|e| e.push((None, Message::new(Author::Bot, ""))));
         #[cfg(feature = "hydrate")]
         {
@@ -236,7 +239,9 @@ fn panel(
                             }
                         });
                         if problem != super::visitor::Trouble::Unavailable {
-                            unsent.set(Some((text, turn_id)));
+                            unsent_text.set_value(Some(text));
+                            unsent_id.set_value(Some(turn_id));
+                            can_send_again.set(true);
                         }
                         trouble.set(Some(words.with_value(|w| problem.sentence(w))));
                     }
@@ -254,8 +259,11 @@ fn panel(
         send(text, None);
     });
     let send_again = move |_| {
-        if let Some((text, turn_id)) = unsent.get_untracked().filter(|_| !busy.get_untracked()) {
-            send(text, Some(turn_id));
+        if busy.get_untracked() || !can_send_again.get_untracked() {
+            return;
+        }
+        if let Some(text) = unsent_text.get_value() {
+            send(text, unsent_id.get_value());
         }
     };
 
@@ -301,7 +309,7 @@ fn panel(
         ratings.set(ById::new());
         sources.set(ById::new());
         trouble.set(None);
-        unsent.set(None);
+        can_send_again.set(false);
     };
     let close = move |()| {
         #[cfg(feature = "hydrate")]
@@ -388,16 +396,14 @@ fn panel(
                     <p role="alert" class="flex-1" data-testid="widget-trouble">
                         {move || trouble.get()}
                     </p>
-                    <Show when=move || unsent.read().is_some()>
-                        <button
-                            type="button"
-                            class="shrink-0 rounded px-2 py-1 font-semibold underline hover:bg-amber-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-amber-600 disabled:opacity-50 dark:hover:bg-amber-900"
-                            disabled=move || busy.get()
-                            on:click=send_again
-                        >
-                            {words.with_value(|w| w.try_again.clone())}
-                        </button>
-                    </Show>
+                    <button
+                        type="button"
+                        class="shrink-0 rounded px-2 py-1 font-semibold underline hover:bg-amber-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-amber-600 dark:hover:bg-amber-900"
+                        hidden=move || !can_send_again.get()
+                        on:click=send_again
+                    >
+                        {words.with_value(|w| w.try_again.clone())}
+                    </button>
                 </div>
             </Show>
             <Composer
