@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use okchat::{ChatMessage, ChatRequest, Client, PageQuery, StreamPart};
 
 use super::scripted::{self, Reply, Script};
+use super::times_sent;
 use crate::processes::SharedDatabase;
 
 const TOKEN: &str = "visitor-after-a-crash";
@@ -165,13 +166,11 @@ async fn a_question_sent_again_under_its_id_after_a_crash_is_stored_once_and_ans
         "the question once, answered once"
     );
     let asked = script.bodies().last().cloned().unwrap();
-    let times = asked["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["content"].as_str().is_some_and(|c| c.contains(QUESTION)))
-        .count();
-    assert_eq!(times, 1, "the model is asked the question once: {asked}");
+    assert_eq!(
+        times_sent(&asked, QUESTION),
+        1,
+        "the model is asked the question once: {asked}"
+    );
     second.kill().unwrap();
     second.wait().unwrap();
 }

@@ -48,3 +48,13 @@ pub async fn stream_all(app: &TestApp, bot: &str, request: &ChatRequest) -> Vec<
         .collect()
         .await
 }
+
+/// How many of the messages the model was sent (a recorded request `body`) carry `text`.
+pub fn times_sent(body: &serde_json::Value, text: &str) -> usize {
+    body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["content"].as_str().is_some_and(|c| c.contains(text)))
+        .count()
+}

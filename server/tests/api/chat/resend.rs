@@ -6,10 +6,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use okchat::{ChatMessage, ChatRequest, PageQuery, StreamPart};
-use serde_json::Value;
 
 use super::scripted::{self, Reply};
-use super::{refund_bot, stream_all};
+use super::{refund_bot, stream_all, times_sent};
 use crate::helpers::{assert_field_error, spawn_app_with_chat, TestApp};
 
 const TOKEN: &str = "visitor-who-sends-again";
@@ -22,8 +21,8 @@ fn turn(text: &str, id: &str) -> ChatRequest {
     }
 }
 
-/// The conversation of `TOKEN` as (sender, text, cut off) triples, oldest first.
-async fn thread(app: &TestApp, bot: &str) -> Vec<(String, String, bool)> {
+/// The conversation of `TOKEN`, oldest first.
+async fn messages(app: &TestApp, bot: &str) -> Vec<okchat::Message> {
     let sessions = app
         .client
         .get_conversations(bot, &PageQuery::default())
@@ -39,22 +38,18 @@ async fn thread(app: &TestApp, bot: &str) -> Vec<(String, String, bool)> {
         .await
         .unwrap()
         .data
+}
+
+/// The conversation of `TOKEN` as (sender, text, cut off) triples, oldest first.
+async fn thread(app: &TestApp, bot: &str) -> Vec<(String, String, bool)> {
+    messages(app, bot)
+        .await
         .into_iter()
         .map(|m| {
             let cut_off = m.metadata["cut_off"] == true;
             (m.sender_type, m.content, cut_off)
         })
         .collect()
-}
-
-/// How many of the messages the model was sent carry `text`.
-fn times_sent(body: &Value, text: &str) -> usize {
-    body["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["content"].as_str().is_some_and(|c| c.contains(text)))
-        .count()
 }
 
 fn owned(triples: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
@@ -120,16 +115,8 @@ async fn a_turn_sent_again_under_its_id_is_stored_once_and_gets_the_stored_answe
 
 /// The id of the newest message of `sender` in `TOKEN`'s conversation.
 async fn thread_message_id(app: &TestApp, bot: &str, sender: &str) -> String {
-    let sessions = app
-        .client
-        .get_conversations(bot, &PageQuery::default())
+    messages(app, bot)
         .await
-        .unwrap();
-    app.client
-        .get_messages(bot, &sessions.data[0].id, &PageQuery::default())
-        .await
-        .unwrap()
-        .data
         .into_iter()
         .rev()
         .find(|m| m.sender_type == sender)
