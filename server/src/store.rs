@@ -5,6 +5,8 @@
 //! (several instances on one database), each feature's SQL in its `sqlite.rs` and
 //! `postgres.rs`. Handlers see only `Arc<dyn Store>`.
 
+#[cfg(feature = "sqlite")]
+pub mod change_count;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]

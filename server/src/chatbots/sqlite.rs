@@ -128,17 +128,25 @@ impl ChatbotStore for SqliteStore {
         organization_id: &str,
         id: &str,
     ) -> StoreResult<Option<ChatbotRecord>> {
-        let row = select_chatbot!("organization_id = ? and id = ?", organization_id, id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(ChatbotRecord::try_from).transpose()
+        Ok(self
+            .find_chatbot(id)
+            .await?
+            .filter(|chatbot| chatbot.organization_id == organization_id))
     }
 
     async fn find_chatbot(&self, id: &str) -> StoreResult<Option<ChatbotRecord>> {
+        let stamp = self.chatbots.stamp();
+        if let Some(cached) = self.chatbots.get(stamp, id) {
+            return Ok(Some(cached));
+        }
         let row = select_chatbot!("id = ?", id)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(ChatbotRecord::try_from).transpose()
+        let chatbot = row.map(ChatbotRecord::try_from).transpose()?;
+        if let Some(chatbot) = &chatbot {
+            self.chatbots.put(stamp, chatbot);
+        }
+        Ok(chatbot)
     }
 
     async fn insert_chatbot(&self, c: &ChatbotRecord, version: &NewVersion) -> StoreResult<()> {
@@ -146,6 +154,7 @@ impl ChatbotStore for SqliteStore {
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
         let origins = to_json(&c.allowed_origins);
+        let _writing = self.chatbots.writing();
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query!(
             "insert into chatbot (id, organization_id, name, slug, description, is_public, active,
@@ -189,6 +198,7 @@ impl ChatbotStore for SqliteStore {
         let settings = to_json(&c.settings);
         let voice = c.voice_widget_config.as_ref().map(to_json);
         let origins = to_json(&c.allowed_origins);
+        let _writing = self.chatbots.writing();
         let mut tx = self.pool.begin().await?;
         let updated = sqlx::query!(
             "update chatbot set name = ?, description = ?, is_public = ?, active = ?,
@@ -225,6 +235,7 @@ impl ChatbotStore for SqliteStore {
 
     async fn delete_chatbot(&self, organization_id: &str, id: &str) -> StoreResult<bool> {
         // Owned rows (versions now; documents, sessions, messages later) go by `on delete cascade`.
+        let _writing = self.chatbots.writing();
         let deleted = sqlx::query!(
             "delete from chatbot where organization_id = ? and id = ?",
             organization_id,

@@ -1,17 +1,20 @@
 //! The SQLite engine: one file under the data directory, WAL, foreign keys on, a busy timeout
 //! so the CLI and the server can write the same file at once.
 
+use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use std::sync::Arc;
-
+use anyhow::Context;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::chatbots::cache::ChatbotCache;
+use crate::store::change_count::ChangeCount;
 use crate::store::StoreResult;
 
 /// The longest a write waits for its turn (this process's writers, then SQLite's lock).
@@ -24,6 +27,8 @@ pub struct SqliteStore {
     /// time anyway, and its busy handler makes the others poll with growing sleeps, which gave
     /// chat turns a long latency tail; the busy timeout still covers other processes.
     writer: Arc<Mutex<()>>,
+    /// Chatbots are read on every API call and public widget request and written rarely.
+    pub(crate) chatbots: Arc<ChatbotCache>,
 }
 
 /// A write transaction holding this process's turn to write until it ends.
@@ -86,12 +91,13 @@ impl SqliteStore {
                     registered.map_err(|e| sqlx::Error::Configuration(e.into()))
                 })
             })
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         Ok(Self {
             pool,
             writer: Arc::new(Mutex::new(())),
+            chatbots: Arc::new(ChatbotCache::new(chatbot_writes(options.get_filename())?)),
         })
     }
 
@@ -108,6 +114,23 @@ impl SqliteStore {
             _turn: turn,
         })
     }
+}
+
+/// The count of chatbot writes that every process on the database `file` shares.
+fn chatbot_writes(file: &Path) -> anyhow::Result<ChangeCount> {
+    if file == Path::new(":memory:") {
+        return Ok(ChangeCount::local());
+    }
+    let mut path = file.as_os_str().to_owned();
+    path.push("-chatbot-writes");
+    let path = Path::new(&path);
+    ChangeCount::shared(path).with_context(|| {
+        format!(
+            "opening {} (every process on the database must be able to write it, as \
+             its -wal and -shm files)",
+            path.display()
+        )
+    })
 }
 
 /// True when `error` is a UNIQUE constraint violation.

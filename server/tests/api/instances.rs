@@ -1,11 +1,12 @@
 //! Several instances on one database behave as one: what one instance is given, another serves;
-//! what one revokes, every other refuses within the caches' bound; a person's reply written
+//! what one saves, every other reads back at once; what one revokes, every other refuses within the caches' bound; a person's reply written
 //! through one reaches a visitor reading through another; the work of one killed mid-document is
 //! finished by the others, exactly once. Run on PostgreSQL by the test command
 //! (CHATDECK_TEST_POSTGRES), and on SQLite, where instances share the database file.
 
 use okchat::client::UploadFile;
 use okchat::{ConversationReply, ConversationUpdate, DocumentStatus};
+use serde_json::json;
 
 use crate::helpers::{issue_key, spawn_app};
 use crate::knowledge::restart::{measurements, ready_and_indexed_once, SHORT_LEASES};
@@ -128,6 +129,52 @@ async fn a_document_whose_instance_is_killed_is_finished_once_by_the_live_others
     ready_and_indexed_once(&on_c, &bot.id, &ids).await;
     assert_eq!(store.pending_jobs().await.unwrap(), 0);
     for mut instance in [b, c] {
+        instance.kill().unwrap();
+        instance.wait().unwrap();
+    }
+}
+
+/// On SQLite each instance keeps the chatbots it read in memory; a save through another process
+/// must still be what the next read shows, with no delay, and a delete must be a 404 at once.
+#[tokio::test]
+async fn a_chatbot_saved_through_one_instance_is_read_back_new_through_another_at_once() {
+    let database = SharedDatabase::new("instances").await;
+    let ((mut a, on_a), (mut b, on_b)) = tokio::join!(database.serve(&[]), database.serve(&[]));
+    let bot = on_a
+        .create_chatbot(&okchat::CreateChatbot {
+            name: Some("Kettles".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .chatbot;
+
+    for round in 0..5 {
+        let (through_a, through_b) = tokio::join!(
+            on_a.get_chatbot_details(&bot.id),
+            on_b.get_chatbot_details(&bot.id)
+        );
+        assert_eq!(through_a.unwrap().chatbot, through_b.unwrap().chatbot);
+        let (saver, reader) = if round % 2 == 0 {
+            (&on_b, &on_a)
+        } else {
+            (&on_a, &on_b)
+        };
+        let name = format!("Kettles {round}");
+        let saved = saver
+            .update_chatbot_raw(&bot.id, &json!({ "name": name }))
+            .await
+            .unwrap()
+            .chatbot;
+        let read = reader.get_chatbot_details(&bot.id).await.unwrap().chatbot;
+        assert_eq!(read, saved, "round {round}");
+    }
+
+    on_b.delete_chatbot(&bot.id).await.unwrap();
+    let gone = on_a.get_chatbot_details(&bot.id).await.unwrap_err();
+    assert_eq!(gone.status(), Some(404), "{gone}");
+
+    for instance in [&mut a, &mut b] {
         instance.kill().unwrap();
         instance.wait().unwrap();
     }
