@@ -8,6 +8,7 @@
 //! holds chatdeck's own sentences in the languages it speaks.
 
 pub mod config;
+pub mod lease;
 pub mod local;
 pub mod openai;
 pub mod prompt;

@@ -9,7 +9,7 @@
 //! client that has seen it can read the message back.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use okchat::chat::{ContentPart, Finish, ResponseMessage, Step, StepResponse, Usage};
@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use super::config::{ChatConfig, OpenAiConfig, OPENAI_BASE_URL};
+use super::lease::AnswerLease;
 use super::local::LocalProvider;
 use super::openai::OpenAiProvider;
 use super::prompt::{self, SEARCH_TOOL};
@@ -44,6 +45,10 @@ const HISTORY_MESSAGES: i64 = 20;
 const HISTORY_CHARS: usize = 12_000;
 /// Frames buffered between the generating task and the client.
 const FRAME_BUFFER: usize = 64;
+/// How often a turn sent again looks for the answer another request is writing, and how long
+/// it waits for it at most.
+const ANSWER_POLL: Duration = Duration::from_millis(200);
+const ANSWER_WAIT: Duration = Duration::from_secs(300);
 
 /// The providers of this deployment.
 pub struct Chat {
@@ -219,9 +224,11 @@ pub async fn start(
     let mut history = store.recent_messages(&session.id, HISTORY_MESSAGES).await?;
     let mut resent = Vec::new();
     let mut stored_any = false;
+    let mut last_turn = None;
     for turn in &turns {
         if let Some(client_id) = &turn.client_id {
             if let Some(stored) = store.message_by_client_id(&session.id, client_id).await? {
+                last_turn = Some(stored.clone());
                 resent.push(stored);
                 continue;
             }
@@ -234,7 +241,7 @@ pub async fn start(
             client_id: turn.client_id.clone(),
             ..Default::default()
         };
-        store
+        let stored = store
             .append_message(&session.id, &message, AppendIf::Always, &crate::time::now())
             .await
             .map_err(|error| match error {
@@ -244,8 +251,10 @@ pub async fn start(
                 error => error.into(),
             })?
             .ok_or_else(|| ApiError::not_found("Conversation"))?;
+        last_turn = Some(stored);
         stored_any = true;
     }
+    let last_turn = last_turn.expect("a request has at least one turn (new_turns)");
     if let Some(first) = resent.first() {
         history.retain(|m| m.seq < first.seq);
     }
@@ -262,6 +271,15 @@ pub async fn start(
             session_id: session.id,
         });
     }
+    let lease = match answer_lease(store, &last_turn).await? {
+        Ok(lease) => lease,
+        Err(answer) => {
+            return Ok(Started::Answered {
+                session_id: session.id,
+                answer: Box::new(answer),
+            })
+        }
+    };
     let mut question = turns
         .iter()
         .map(|t| t.text.as_str())
@@ -269,9 +287,13 @@ pub async fn start(
         .join("\n");
     let mut canned = None;
     if chatbot.settings.is_request_user_info_enabled && session.metadata.get("lead").is_none() {
-        match lead_step(store, &chatbot, &session, &question).await? {
-            LeadStep::Ask(text) => canned = Some(text),
-            LeadStep::Answer(pending) => question = pending,
+        match lead_step(store, &chatbot, &session, &question).await {
+            Ok(LeadStep::Ask(text)) => canned = Some(text),
+            Ok(LeadStep::Answer(pending)) => question = pending,
+            Err(error) => {
+                lease.release().await;
+                return Err(error);
+            }
         }
     }
     let (provider, model) = chat.provider_for(&chatbot);
@@ -290,6 +312,7 @@ pub async fn start(
         started: Instant::now(),
         sender,
         metrics: chat.metrics.clone(),
+        lease,
     };
     let outcome = tokio::spawn(turn.run());
     Ok(Started::Answering {
@@ -297,6 +320,30 @@ pub async fn start(
         frames,
         outcome,
     })
+}
+
+/// The lease on answering `turn`; or, when another request is answering it (the turn was sent
+/// again meanwhile), the answer that request stores once it has, or the lease once it ends
+/// without a whole answer (cut off, failed, or its instance gone).
+async fn answer_lease(
+    store: &DynStore,
+    turn: &MessageRecord,
+) -> ApiResult<Result<AnswerLease, MessageRecord>> {
+    let waiting_since = Instant::now();
+    loop {
+        if let Some(lease) = AnswerLease::claim(store, &turn.id).await? {
+            return Ok(Ok(lease));
+        }
+        if waiting_since.elapsed() > ANSWER_WAIT {
+            return Err(ApiError::conflict(
+                "This message is still being answered by an earlier request; try again later.",
+            ));
+        }
+        tokio::time::sleep(ANSWER_POLL).await;
+        if let Some(answer) = stored_answer(store, turn).await? {
+            return Ok(Err(answer));
+        }
+    }
 }
 
 /// The bot's whole answer to the stored visitor turn `turn`, if it has one: the first answer
@@ -465,6 +512,8 @@ struct Generation {
     started: Instant,
     metrics: Arc<Metrics>,
     sender: mpsc::Sender<StreamPart>,
+    /// Held until the answer is stored.
+    lease: AnswerLease,
 }
 
 /// What the generation has said and done so far.
@@ -512,12 +561,14 @@ impl Generation {
             ..Default::default()
         };
         // Whatever happened, the answer so far is stored before the stream's last frame.
+        let renewal = self.lease.renewed();
         if self.generate(&mut progress).await.is_err() {
             progress.cut_off = true;
         }
         if let Err(error) = self.store_answer(&progress).await {
             tracing::error!(%error, session = %self.session_id, "the answer could not be stored");
         }
+        drop(renewal);
         if let Some(ms) = progress.first_token_ms {
             let ms = u64::try_from(ms).unwrap_or(u64::MAX);
             self.metrics
@@ -547,6 +598,9 @@ impl Generation {
             is_continued: None,
         };
         let _ = self.send(StreamPart::FinishMessage(finish)).await;
+        // A whole answer is found by a turn sent again as soon as it is stored; one cut off or
+        // failed is answered anew by that turn once this ends.
+        self.lease.release().await;
         Outcome {
             text: progress.text,
             finish_reason: progress.finish_reason,

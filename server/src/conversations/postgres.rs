@@ -582,4 +582,48 @@ impl ConversationStore for PgStore {
         newest_first.reverse();
         Ok(newest_first)
     }
+
+    async fn claim_answer(
+        &self,
+        message_id: &str,
+        holder: &str,
+        now: &str,
+        until: &str,
+    ) -> StoreResult<bool> {
+        let claimed = sqlx::query!(
+            "insert into chat_answer_lease (message_id, holder, held_until) values ($1, $2, $3)
+             on conflict (message_id) do update set holder = $2, held_until = $3
+             where chat_answer_lease.held_until <= $4",
+            message_id,
+            holder,
+            until,
+            now
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(claimed.rows_affected() > 0)
+    }
+
+    async fn renew_answer(&self, message_id: &str, holder: &str, until: &str) -> StoreResult<()> {
+        sqlx::query!(
+            "update chat_answer_lease set held_until = $1 where message_id = $2 and holder = $3",
+            until,
+            message_id,
+            holder
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn release_answer(&self, message_id: &str, holder: &str) -> StoreResult<()> {
+        sqlx::query!(
+            "delete from chat_answer_lease where message_id = $1 and holder = $2",
+            message_id,
+            holder
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
 }

@@ -527,4 +527,54 @@ impl ConversationStore for SqliteStore {
         newest_first.reverse();
         Ok(newest_first)
     }
+
+    async fn claim_answer(
+        &self,
+        message_id: &str,
+        holder: &str,
+        now: &str,
+        until: &str,
+    ) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let claimed = sqlx::query!(
+            "insert into chat_answer_lease (message_id, holder, held_until) values (?1, ?2, ?3)
+             on conflict (message_id) do update set holder = ?2, held_until = ?3
+             where chat_answer_lease.held_until <= ?4",
+            message_id,
+            holder,
+            until,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(claimed.rows_affected() > 0)
+    }
+
+    async fn renew_answer(&self, message_id: &str, holder: &str, until: &str) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query!(
+            "update chat_answer_lease set held_until = ? where message_id = ? and holder = ?",
+            until,
+            message_id,
+            holder
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn release_answer(&self, message_id: &str, holder: &str) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query!(
+            "delete from chat_answer_lease where message_id = ? and holder = ?",
+            message_id,
+            holder
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

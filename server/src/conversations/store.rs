@@ -244,4 +244,17 @@ pub trait ConversationStore {
         session_id: &str,
         limit: i64,
     ) -> StoreResult<Vec<MessageRecord>>;
+    /// Makes `holder` the one answering the visitor turn `message_id` until `until`, unless
+    /// another holder's lease on it lasts past `now`. True when `holder` has it.
+    async fn claim_answer(
+        &self,
+        message_id: &str,
+        holder: &str,
+        now: &str,
+        until: &str,
+    ) -> StoreResult<bool>;
+    /// Moves `holder`'s lease on answering `message_id` to `until` (nothing if it lost it).
+    async fn renew_answer(&self, message_id: &str, holder: &str, until: &str) -> StoreResult<()>;
+    /// Ends `holder`'s lease on answering `message_id`: the answer is stored, or none will be.
+    async fn release_answer(&self, message_id: &str, holder: &str) -> StoreResult<()>;
 }

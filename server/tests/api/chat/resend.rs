@@ -1,6 +1,7 @@
 //! A turn sent again under the client's id for it (`messages[].id`, as the AI SDK's `useChat`
 //! sends): stored once; answered with the answer already stored, without asking the model again;
-//! answered anew when its answer was cut off. The same words under another id are a new turn.
+//! while that answer is still being written, answered with it once it is; answered anew when its
+//! answer was cut off. The same words under another id are a new turn.
 
 use std::time::{Duration, Instant};
 
@@ -111,6 +112,53 @@ async fn a_turn_sent_again_under_its_id_is_stored_once_and_gets_the_stored_answe
         .unwrap();
     assert_eq!(asked_again.output, "Still 14 days.");
     assert_eq!(thread(&app, &bot.id).await.len(), 4);
+}
+
+#[tokio::test]
+async fn a_turn_sent_again_while_its_answer_is_being_written_gets_that_answer_once_written() {
+    let pieces = vec!["Refunds ", "take ", "14 ", "days."];
+    let (script, config) = scripted::start(vec![
+        Reply::Paced(pieces, Duration::from_millis(250)),
+        Reply::Text(vec!["A second answer."]),
+    ])
+    .await;
+    let app = spawn_app_with_chat(config).await;
+    let bot = refund_bot(&app).await;
+    let question = turn("How long do refunds take?", "msg-1");
+
+    // The first send reads its stream to the end; the same turn comes again once its first
+    // words have arrived.
+    let (started, answering) = tokio::sync::oneshot::channel();
+    let first = tokio::spawn({
+        let (client, bot, question) = (app.client.clone(), bot.id.clone(), question.clone());
+        async move {
+            let mut frames = Box::pin(client.chat_stream(&bot, &question));
+            let mut started = Some(started);
+            let mut text = String::new();
+            while let Some(frame) = frames.next().await {
+                if let StreamPart::Text(piece) = frame.unwrap() {
+                    text.push_str(&piece);
+                    if let Some(started) = started.take() {
+                        let _ = started.send(());
+                    }
+                }
+            }
+            text
+        }
+    });
+    answering.await.unwrap();
+    let again = app.client.chat(&bot.id, &question).await.unwrap();
+
+    assert_eq!(first.await.unwrap(), "Refunds take 14 days.");
+    assert_eq!(again.output, "Refunds take 14 days.");
+    assert_eq!(script.bodies().len(), 1, "the model was asked once");
+    assert_eq!(
+        thread(&app, &bot.id).await,
+        owned(&[
+            ("user", "How long do refunds take?", false),
+            ("bot", "Refunds take 14 days.", false),
+        ])
+    );
 }
 
 /// The id of the newest message of `sender` in `TOKEN`'s conversation.

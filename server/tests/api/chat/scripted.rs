@@ -36,6 +36,8 @@ pub enum Reply {
     Malformed,
     /// Text pieces forever, one every `Duration`.
     Endless(Duration),
+    /// The text in these pieces, one every `Duration`, then usage and `[DONE]`.
+    Paced(Vec<&'static str>, Duration),
     /// Headers, then nothing.
     Silent,
 }
@@ -88,6 +90,16 @@ fn usage() -> Bytes {
     }))
 }
 
+/// A whole answer of `pieces`, as the endpoint streams it.
+fn text_events(pieces: &[&str]) -> Vec<Bytes> {
+    let mut events = vec![chunk(json!({ "role": "assistant", "content": "" }), None)];
+    events.extend(pieces.iter().map(|p| chunk(json!({ "content": p }), None)));
+    events.push(chunk(json!({}), Some("stop")));
+    events.push(usage());
+    events.push(Bytes::from("data: [DONE]\n\n"));
+    events
+}
+
 fn sse(events: impl futures_util::Stream<Item = Bytes> + Send + 'static) -> Response {
     let body = Body::from_stream(events.map(Ok::<_, Infallible>));
     ([("content-type", "text/event-stream")], body).into_response()
@@ -110,14 +122,13 @@ async fn completions(
         .pop_front()
         .unwrap_or(Reply::Status(500, None));
     match reply {
-        Reply::Text(pieces) => {
-            let mut events = vec![chunk(json!({ "role": "assistant", "content": "" }), None)];
-            events.extend(pieces.iter().map(|p| chunk(json!({ "content": p }), None)));
-            events.push(chunk(json!({}), Some("stop")));
-            events.push(usage());
-            events.push(Bytes::from("data: [DONE]\n\n"));
-            sse(stream::iter(events))
-        }
+        Reply::Text(pieces) => sse(stream::iter(text_events(&pieces))),
+        Reply::Paced(pieces, every) => sse(stream::iter(text_events(&pieces))
+            .then(move |event| async move {
+                tokio::time::sleep(every).await;
+                event
+            })
+            .boxed()),
         Reply::ToolCall {
             id,
             name,
