@@ -80,27 +80,13 @@ mod tests {
             ..Default::default()
         };
         ChatbotRecord {
-            id: "b".into(),
-            organization_id: "o".into(),
-            name: "Acme Helper".into(),
             slug: "acme".into(),
-            description: String::new(),
-            is_public: false,
-            active: true,
             personality_config: PersonalityConfig {
                 tone: Some("friendly".into()),
                 style: None,
             },
             settings,
-            voice_widget_config: None,
-            language: "auto".into(),
-            allowed_origins: Vec::new(),
-            show_sources: false,
-            openai_api_key: None,
-            version_id: None,
-            revision: 1,
-            created_at: String::new(),
-            updated_at: String::new(),
+            ..ChatbotRecord::sample("b", "Acme Helper")
         }
     }
 

@@ -76,45 +76,22 @@ impl Drop for Writing<'_> {
 mod tests {
     use super::*;
 
-    fn record(id: &str, name: &str) -> ChatbotRecord {
-        ChatbotRecord {
-            id: id.into(),
-            organization_id: "acme".into(),
-            name: name.into(),
-            slug: name.to_lowercase(),
-            description: String::new(),
-            is_public: true,
-            active: true,
-            personality_config: Default::default(),
-            settings: Default::default(),
-            voice_widget_config: None,
-            language: "en".into(),
-            allowed_origins: vec![],
-            show_sources: false,
-            openai_api_key: None,
-            version_id: None,
-            revision: 1,
-            created_at: String::new(),
-            updated_at: String::new(),
-        }
-    }
-
     #[test]
     fn an_entry_is_served_until_a_write_starts_and_one_read_during_a_write_is_never_served() {
         let cache = ChatbotCache::new(ChangeCount::local());
         let before = cache.stamp();
-        cache.put(before, &record("b1", "Kettles"));
+        cache.put(before, &ChatbotRecord::sample("b1", "Kettles"));
         assert_eq!(cache.get(cache.stamp(), "b1").unwrap().name, "Kettles");
 
         // A read that began before a write and finished after it files the old row under the
         // old count.
         let during = cache.stamp();
         drop(cache.writing());
-        cache.put(during, &record("b1", "Kettles"));
+        cache.put(during, &ChatbotRecord::sample("b1", "Kettles"));
         assert!(cache.get(cache.stamp(), "b1").is_none());
 
         let after = cache.stamp();
-        cache.put(after, &record("b1", "Teapots"));
+        cache.put(after, &ChatbotRecord::sample("b1", "Teapots"));
         assert_eq!(cache.get(cache.stamp(), "b1").unwrap().name, "Teapots");
         assert!(cache.get(cache.stamp(), "b2").is_none());
     }

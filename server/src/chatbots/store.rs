@@ -32,6 +32,33 @@ pub struct ChatbotRecord {
     pub updated_at: String,
 }
 
+#[cfg(test)]
+impl ChatbotRecord {
+    /// A chatbot with the API's defaults, for unit tests.
+    pub(crate) fn sample(id: &str, name: &str) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: "o".into(),
+            name: name.into(),
+            slug: name.to_lowercase(),
+            description: String::new(),
+            is_public: false,
+            active: true,
+            personality_config: PersonalityConfig::default(),
+            settings: Settings::default(),
+            voice_widget_config: None,
+            language: "auto".into(),
+            allowed_origins: Vec::new(),
+            show_sources: false,
+            openai_api_key: None,
+            version_id: None,
+            revision: 1,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+}
+
 /// A settings version to record with a write.
 pub struct NewVersion {
     pub id: String,

@@ -60,6 +60,14 @@ fn owned(triples: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
         .collect()
 }
 
+/// The refund question and one whole answer to it.
+fn asked_and_answered_once() -> Vec<(String, String, bool)> {
+    owned(&[
+        ("user", "How long do refunds take?", false),
+        ("bot", "Refunds take 14 days.", false),
+    ])
+}
+
 #[tokio::test]
 async fn a_turn_sent_again_under_its_id_is_stored_once_and_gets_the_stored_answer() {
     let (script, config) = scripted::start(vec![
@@ -96,13 +104,7 @@ async fn a_turn_sent_again_under_its_id_is_stored_once_and_gets_the_stored_answe
         "{streamed:?}"
     );
     assert_eq!(script.bodies().len(), 1, "the model was asked once");
-    assert_eq!(
-        thread(&app, &bot.id).await,
-        owned(&[
-            ("user", "How long do refunds take?", false),
-            ("bot", "Refunds take 14 days.", false),
-        ])
-    );
+    assert_eq!(thread(&app, &bot.id).await, asked_and_answered_once());
 
     // The same words under a new id are the visitor asking again.
     let asked_again = app
@@ -152,13 +154,7 @@ async fn a_turn_sent_again_while_its_answer_is_being_written_gets_that_answer_on
     assert_eq!(first.await.unwrap(), "Refunds take 14 days.");
     assert_eq!(again.output, "Refunds take 14 days.");
     assert_eq!(script.bodies().len(), 1, "the model was asked once");
-    assert_eq!(
-        thread(&app, &bot.id).await,
-        owned(&[
-            ("user", "How long do refunds take?", false),
-            ("bot", "Refunds take 14 days.", false),
-        ])
-    );
+    assert_eq!(thread(&app, &bot.id).await, asked_and_answered_once());
 }
 
 /// The id of the newest message of `sender` in `TOKEN`'s conversation.
