@@ -332,7 +332,18 @@ async fn answer_lease(
     let waiting_since = Instant::now();
     loop {
         if let Some(lease) = AnswerLease::claim(store, &turn.id).await? {
-            return Ok(Ok(lease));
+            // The request that held the lease before may have stored a whole answer.
+            return match stored_answer(store, turn).await {
+                Ok(None) => Ok(Ok(lease)),
+                Ok(Some(answer)) => {
+                    lease.release().await;
+                    Ok(Err(answer))
+                }
+                Err(error) => {
+                    lease.release().await;
+                    Err(error)
+                }
+            };
         }
         if waiting_since.elapsed() > ANSWER_WAIT {
             return Err(ApiError::conflict(
@@ -568,7 +579,6 @@ impl Generation {
         if let Err(error) = self.store_answer(&progress).await {
             tracing::error!(%error, session = %self.session_id, "the answer could not be stored");
         }
-        drop(renewal);
         if let Some(ms) = progress.first_token_ms {
             let ms = u64::try_from(ms).unwrap_or(u64::MAX);
             self.metrics
@@ -600,6 +610,7 @@ impl Generation {
         let _ = self.send(StreamPart::FinishMessage(finish)).await;
         // A whole answer is found by a turn sent again as soon as it is stored; one cut off or
         // failed is answered anew by that turn once this ends.
+        drop(renewal);
         self.lease.release().await;
         Outcome {
             text: progress.text,
