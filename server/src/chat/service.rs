@@ -225,10 +225,12 @@ pub async fn start(
     let mut resent = Vec::new();
     let mut stored_any = false;
     let mut last_turn = None;
+    let mut last_turn_is_new = false;
     for turn in &turns {
         if let Some(client_id) = &turn.client_id {
             if let Some(stored) = store.message_by_client_id(&session.id, client_id).await? {
                 last_turn = Some(stored.clone());
+                last_turn_is_new = false;
                 resent.push(stored);
                 continue;
             }
@@ -252,6 +254,7 @@ pub async fn start(
             })?
             .ok_or_else(|| ApiError::not_found("Conversation"))?;
         last_turn = Some(stored);
+        last_turn_is_new = true;
         stored_any = true;
     }
     let last_turn = last_turn.expect("a request has at least one turn (new_turns)");
@@ -271,7 +274,7 @@ pub async fn start(
             session_id: session.id,
         });
     }
-    let lease = match answer_lease(store, &last_turn).await? {
+    let lease = match answer_lease(store, &last_turn, last_turn_is_new).await? {
         Ok(lease) => lease,
         Err(answer) => {
             return Ok(Started::Answered {
@@ -324,14 +327,22 @@ pub async fn start(
 
 /// The lease on answering `turn`; or, when another request is answering it (the turn was sent
 /// again meanwhile), the answer that request stores once it has, or the lease once it ends
-/// without a whole answer (cut off, failed, or its instance gone).
+/// without a whole answer (cut off, failed, or its instance gone). `just_stored`: this request
+/// stored the turn a moment ago, so no answer to it can be stored yet unless another request
+/// held the lease first. (An answer is found by its place after the turn, which a concurrent
+/// request of the same visitor could take with its own answer.)
 async fn answer_lease(
     store: &DynStore,
     turn: &MessageRecord,
+    just_stored: bool,
 ) -> ApiResult<Result<AnswerLease, MessageRecord>> {
     let waiting_since = Instant::now();
+    let mut answered_before = !just_stored;
     loop {
         if let Some(lease) = AnswerLease::claim(store, &turn.id).await? {
+            if !answered_before {
+                return Ok(Ok(lease));
+            }
             // The request that held the lease before may have stored a whole answer.
             return match stored_answer(store, turn).await {
                 Ok(None) => Ok(Ok(lease)),
@@ -350,6 +361,7 @@ async fn answer_lease(
                 "This message is still being answered by an earlier request; try again later.",
             ));
         }
+        answered_before = true;
         tokio::time::sleep(ANSWER_POLL).await;
         if let Some(answer) = stored_answer(store, turn).await? {
             return Ok(Err(answer));
