@@ -296,6 +296,16 @@ pub struct CreateChatbot {
     pub openai_api_key: Option<Option<String>>,
 }
 
+impl CreateChatbot {
+    /// A chatbot with only its name: everything else takes the API's defaults.
+    pub fn named(name: impl Into<String>) -> Self {
+        CreateChatbot {
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+}
+
 /// Body of Update Chatbot (`PATCH /api/external/chatbots?id=`), applied as JSON Merge Patch:
 /// absent fields keep their value, nested objects merge, `null` clears an optional value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

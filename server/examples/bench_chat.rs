@@ -155,10 +155,7 @@ async fn main() {
     let server = support::start(&[]).await;
     let client = Client::new(&server.base_url, &server.key);
     let bot = client
-        .create_chatbot(&okchat::CreateChatbot {
-            name: Some("Bench".into()),
-            ..Default::default()
-        })
+        .create_chatbot(&okchat::CreateChatbot::named("Bench"))
         .await
         .unwrap()
         .chatbot

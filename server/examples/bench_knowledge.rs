@@ -192,10 +192,7 @@ async fn ingest(client: &Client, chatbot: &str, files: Vec<UploadFile>) -> (f64,
 
 async fn bot(client: &Client, name: &str) -> String {
     client
-        .create_chatbot(&okchat::CreateChatbot {
-            name: Some(name.into()),
-            ..Default::default()
-        })
+        .create_chatbot(&okchat::CreateChatbot::named(name))
         .await
         .unwrap()
         .chatbot

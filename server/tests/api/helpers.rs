@@ -332,10 +332,7 @@ impl TestApp {
 
     pub async fn create(&self, name: &str) -> Chatbot {
         self.client
-            .create_chatbot(&CreateChatbot {
-                name: Some(name.into()),
-                ..Default::default()
-            })
+            .create_chatbot(&CreateChatbot::named(name))
             .await
             .expect("chatbot created")
             .chatbot

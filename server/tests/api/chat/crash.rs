@@ -47,10 +47,7 @@ async fn killed_mid_answer(
     ];
     let (mut first, client) = database.serve(&env(&scripted_chat)).await;
     let bot = client
-        .create_chatbot(&okchat::CreateChatbot {
-            name: Some("Crashy".into()),
-            ..Default::default()
-        })
+        .create_chatbot(&okchat::CreateChatbot::named("Crashy"))
         .await
         .unwrap()
         .chatbot;

@@ -17,10 +17,7 @@ async fn list_chatbots_proxies_to_the_api_for_the_signed_in_organization_only() 
     let bot = app.create("Ours").await;
     let other = app.client_for("globex").await;
     other
-        .create_chatbot(&okchat::CreateChatbot {
-            name: Some("Theirs".into()),
-            ..Default::default()
-        })
+        .create_chatbot(&okchat::CreateChatbot::named("Theirs"))
         .await
         .unwrap();
     let cookie = app.session_cookie("acme", "ada@acme.example").await;

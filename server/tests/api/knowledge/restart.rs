@@ -189,10 +189,7 @@ async fn a_process_killed_while_ingesting_finishes_the_work_after_a_restart_exac
     let database = SharedDatabase::new("crashy").await;
     let (mut first, client) = database.serve(SHORT_LEASES).await;
     let bot = client
-        .create_chatbot(&okchat::CreateChatbot {
-            name: Some("Crashy".into()),
-            ..Default::default()
-        })
+        .create_chatbot(&okchat::CreateChatbot::named("Crashy"))
         .await
         .unwrap()
         .chatbot;

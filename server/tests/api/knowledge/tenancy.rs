@@ -19,10 +19,7 @@ async fn another_organization_sees_and_changes_none_of_a_knowledge_base() {
     .remove(0);
     let other = app.client_for("globex").await;
     let theirs = other
-        .create_chatbot(&okchat::CreateChatbot {
-            name: Some("Globex bot".into()),
-            ..Default::default()
-        })
+        .create_chatbot(&okchat::CreateChatbot::named("Globex bot"))
         .await
         .unwrap()
         .chatbot;
