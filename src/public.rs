@@ -50,9 +50,11 @@ pub struct PublicMessage {
     /// only http, https and mailto links), so the widget carries no Markdown parser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
-    /// The name a person's reply was signed with; absent on the bot's own answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
+    /// `true` on a reply written by a person who took the conversation over; absent on the
+    /// bot's own answers. Who wrote it (the API's `metadata.author`, a staff member's email) is
+    /// the owner's to know, never the visitor's.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub by_person: bool,
     /// The visitor's rating of a bot answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<Feedback>,
@@ -61,6 +63,10 @@ pub struct PublicMessage {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
     pub created_at: String,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// Thumbs up or down on an answer.

@@ -63,9 +63,9 @@ pub fn encode<T: serde::Serialize>(value: &T) -> String {
 
 /// A stored message as the widget's transcript shows it, with its id.
 pub fn to_message(message: &PublicMessage) -> (String, Message) {
-    let author = match (message.sender_type.as_str(), &message.author) {
+    let author = match (message.sender_type.as_str(), message.by_person) {
         ("user", _) => Author::Visitor,
-        (_, Some(_)) => Author::Person,
+        (_, true) => Author::Person,
         _ => Author::Bot,
     };
     (
@@ -277,7 +277,7 @@ mod tests {
             sender_type: "bot".into(),
             content: content.into(),
             html: Some(format!("<p>{content}</p>")),
-            author: None,
+            by_person: false,
             feedback: Some(Feedback::Down),
             sources: vec!["Guide \"A\"".into(), "日本".into()],
             created_at: "2026-12-06T10:00:00Z".into(),

@@ -500,6 +500,17 @@ impl ConversationStore for SqliteStore {
         messages(rows)
     }
 
+    async fn find_message(
+        &self,
+        session_id: &str,
+        message_id: &str,
+    ) -> StoreResult<Option<MessageRecord>> {
+        let rows = select_messages!("session_id = ? and id = ?", session_id, message_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(messages(rows)?.pop())
+    }
+
     async fn message_by_client_id(
         &self,
         session_id: &str,

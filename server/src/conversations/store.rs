@@ -232,6 +232,12 @@ pub trait ConversationStore {
         message_id: &str,
         feedback: Option<&str>,
     ) -> StoreResult<Option<MessageRecord>>;
+    /// The session's message `message_id`, if it has one.
+    async fn find_message(
+        &self,
+        session_id: &str,
+        message_id: &str,
+    ) -> StoreResult<Option<MessageRecord>>;
     /// The session's visitor turn the client sent under `client_id`, if it is stored.
     async fn message_by_client_id(
         &self,

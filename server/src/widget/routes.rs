@@ -24,7 +24,7 @@ use crate::chatbots::routes::chatbot_id;
 use crate::chatbots::store::ChatbotRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::JsonObject;
-use crate::http::origin::public_origin;
+use crate::http::origin::is_own_origin;
 use crate::openapi::errors::*;
 use crate::openapi::params::{ChatbotPath, OriginHeader, VisitorPath};
 use crate::state::AppState;
@@ -68,8 +68,11 @@ async fn allowed_bot(
 ) -> ApiResult<ChatbotRecord> {
     let bot = service::visible(&state.store, &chatbot_id(raw_id)?).await?;
     let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
-    let own = public_origin(state.config.public_url.as_deref(), headers);
-    service::allow_origin(&bot, origin, &own)?;
+    // The frame's own requests carry the origin the browser sees, which behind a proxy that
+    // terminates TLS need not be the one this server works out: any scheme on its host counts.
+    service::allow_origin(&bot, origin, |origin| {
+        is_own_origin(state.config.public_url.as_deref(), headers, origin)
+    })?;
     Ok(bot)
 }
 

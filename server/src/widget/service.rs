@@ -30,13 +30,17 @@ pub async fn visible(store: &DynStore, id: &str) -> ApiResult<ChatbotRecord> {
 }
 
 /// Whether a browser at `origin` may use the bot's widget routes: no `Origin` (not a
-/// cross-site browser request), chatdeck's own pages (`own`, where the widget's frame is
+/// cross-site browser request), chatdeck's own pages (`is_own`, where the widget's frame is
 /// served), an empty allow-list, or an origin on it.
-pub fn allow_origin(bot: &ChatbotRecord, origin: Option<&str>, own: &str) -> ApiResult<()> {
+pub fn allow_origin(
+    bot: &ChatbotRecord,
+    origin: Option<&str>,
+    is_own: impl Fn(&str) -> bool,
+) -> ApiResult<()> {
     match origin {
         None => Ok(()),
         Some(origin)
-            if origin == own
+            if is_own(origin)
                 || bot.allowed_origins.is_empty()
                 || bot.allowed_origins.iter().any(|allowed| allowed == origin) =>
         {
@@ -129,16 +133,11 @@ pub async fn thread(
     };
     let after_seq = match after {
         None => 0,
-        Some(id) => {
-            let known = store
-                .messages_after(&session.id, 0, i64::MAX)
-                .await?
-                .into_iter()
-                .find(|m| m.id == id);
-            known
-                .map(|m| m.seq)
-                .ok_or_else(|| ApiError::field("after", "is not a message of this conversation"))?
-        }
+        Some(id) => store
+            .find_message(&session.id, id)
+            .await?
+            .map(|m| m.seq)
+            .ok_or_else(|| ApiError::field("after", "is not a message of this conversation"))?,
     };
     let records = store
         .messages_after(&session.id, after_seq, THREAD_PAGE)
@@ -218,11 +217,7 @@ fn public_message(message: &MessageRecord, show_sources: bool) -> PublicMessage 
         content: message.content.clone(),
         html: (message.sender_type == "bot")
             .then(|| app::widget::markdown::to_safe_html(&message.content)),
-        author: if message.provider.as_deref() == Some("human") {
-            text("author")
-        } else {
-            None
-        },
+        by_person: message.provider.as_deref() == Some("human"),
         feedback: text("feedback").as_deref().and_then(Feedback::parse),
         sources: if show_sources {
             sources(&message.metadata)

@@ -85,8 +85,8 @@ async fn three_instances_on_one_database_behave_as_one() {
     let seen = thread(&c, &bot.id, &token, None).await.json()["messages"].clone();
     let last = seen.as_array().unwrap().last().unwrap().clone();
     assert_eq!(
-        (last["content"].as_str(), last["author"].as_str()),
-        (Some("Hi, Sam here."), Some("Sam"))
+        (last["content"].as_str(), last["by_person"].as_bool()),
+        (Some("Hi, Sam here."), Some(true))
     );
 }
 
@@ -96,10 +96,7 @@ async fn a_document_whose_instance_is_killed_is_finished_once_by_the_live_others
     // A alone at first, so the jobs it is given are its own.
     let (mut a, on_a) = database.serve(SHORT_LEASES).await;
     let bot = on_a
-        .create_chatbot(&okchat::CreateChatbot {
-            name: Some("Killed midway".into()),
-            ..Default::default()
-        })
+        .create_chatbot(&okchat::CreateChatbot::named("Killed midway"))
         .await
         .unwrap()
         .chatbot;
@@ -141,10 +138,7 @@ async fn a_chatbot_saved_through_one_instance_is_read_back_new_through_another_a
     let database = SharedDatabase::new("instances").await;
     let ((mut a, on_a), (mut b, on_b)) = tokio::join!(database.serve(&[]), database.serve(&[]));
     let bot = on_a
-        .create_chatbot(&okchat::CreateChatbot {
-            name: Some("Kettles".into()),
-            ..Default::default()
-        })
+        .create_chatbot(&okchat::CreateChatbot::named("Kettles"))
         .await
         .unwrap()
         .chatbot;

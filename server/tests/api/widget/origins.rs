@@ -165,3 +165,50 @@ async fn only_listed_sites_may_use_the_widget_routes_and_cors_never_allows_crede
         .unwrap()
         .contains("POST"));
 }
+
+#[tokio::test]
+async fn the_widget_s_own_frame_passes_an_allow_list_behind_a_proxy_that_terminates_tls() {
+    let app = spawn_app().await;
+    let bot = public_bot(&app, "Shop").await;
+    let (status, _) = app
+        .send_raw(
+            Method::PATCH,
+            &format!("/api/external/chatbot/{}/chat-widget", bot.id),
+            r#"{"allowedOrigins": ["https://shop.example"]}"#,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let chat = format!("/api/public/chatbots/{}/chat", bot.id);
+    let body = || {
+        Some(json!({"messages": [{"role": "user", "content": "Hi"}], "sessionToken": new_token()}))
+    };
+
+    // The frame is chatdeck's own page: the browser sends chatdeck's https origin, while the
+    // proxy in front forwards plain http and sets no X-Forwarded-Proto.
+    let host = app.base_url.trim_start_matches("http://").to_owned();
+    let own_over_tls = format!("https://{host}");
+    let framed = visit(&app, Method::POST, &chat, Some(&own_over_tls), &[], body()).await;
+    assert_eq!(framed.status, 200, "{}", framed.text);
+    // A proxy that names chatdeck's public host in X-Forwarded-Host.
+    let proxied = visit(
+        &app,
+        Method::POST,
+        &chat,
+        Some("https://chat.example.com"),
+        &[("x-forwarded-host", "chat.example.com")],
+        body(),
+    )
+    .await;
+    assert_eq!(proxied.status, 200, "{}", proxied.text);
+    // Another site is still refused, whatever scheme.
+    let other = visit(
+        &app,
+        Method::POST,
+        &chat,
+        Some("https://evil.example"),
+        &[],
+        body(),
+    )
+    .await;
+    assert_eq!(other.status, 403, "{}", other.text);
+}

@@ -342,7 +342,7 @@ async fn a_visitor_rates_answers_and_the_owner_sees_the_rating() {
 }
 
 #[tokio::test]
-async fn a_person_s_reply_reaches_the_visitor_s_thread_signed() {
+async fn a_person_s_reply_reaches_the_visitor_s_thread_marked_as_a_person_s_without_their_email() {
     let app = spawn_app().await;
     let bot = public_bot(&app, "Shop").await;
     let token = new_token();
@@ -371,17 +371,22 @@ async fn a_person_s_reply_reaches_the_visitor_s_thread_signed() {
             &session,
             &ConversationReply {
                 content: "Hi, Sam here.".into(),
-                author: Some("Sam".into()),
+                // What the console signs a reply with: the staff member's email, which is for
+                // the owner's records and must never reach an anonymous visitor.
+                author: Some("sam@acme.test".into()),
             },
         )
         .await
         .unwrap();
 
-    let news = thread(&app, &bot.id, &token, Some(&last)).await.json()["messages"].clone();
+    let read = thread(&app, &bot.id, &token, Some(&last)).await;
+    assert!(!read.text.contains("sam@acme.test"), "{}", read.text);
+    let news = read.json()["messages"].clone();
     assert_eq!(news.as_array().unwrap().len(), 1, "{news}");
     assert_eq!(news[0]["content"], "Hi, Sam here.");
-    assert_eq!(news[0]["author"], "Sam");
+    assert_eq!(news[0]["by_person"], true);
     assert_eq!(news[0]["sender_type"], "bot");
+    assert!(before[1].get("by_person").is_none(), "{before}");
 
     // While a person has the conversation, the visitor's message waits for them: no bot answer.
     let waiting = say(&app, &bot.id, &token, "Thanks Sam!", &[]).await;
