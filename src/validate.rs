@@ -617,6 +617,11 @@ pub fn check_origin(origin: &str) -> Result<(), String> {
         if port.parse::<u16>().map_or(true, |p| p == 0) || port.starts_with('0') {
             return Err(SHAPE.into());
         }
+        if (scheme, port) == ("https", "443") || (scheme, port) == ("http", "80") {
+            return Err(format!(
+                "must leave out :{port}, the default port of {scheme} (browsers never send it)"
+            ));
+        }
     }
     let bracketed = host.starts_with('[') && host.ends_with(']') && host.len() > 2;
     let name_ok = !host.is_empty()
@@ -1201,9 +1206,16 @@ mod tests {
             "https://-bad.example.com",
             "https://[nothex]:80",
             "https://shop..example.com",
+            // Browsers leave a scheme's default port out of `Origin`: never matched.
+            "https://shop.example.com:443",
+            "http://localhost:80",
         ] {
             assert!(check_origin(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            check_origin("https://shop.example.com:443"),
+            Err("must leave out :443, the default port of https (browsers never send it)".into())
+        );
     }
 
     #[test]

@@ -268,12 +268,22 @@ const fn text(
 /// Room for the API's most sites, each a long origin.
 const ALLOWED_SITES_TEXT_MAX: usize = okchat::validate::ALLOWED_ORIGINS_MAX * 100;
 
-/// The sites typed one per line (or separated by spaces or commas), as origins: a pasted
-/// `https://shop.example/` loses its trailing slash, which no origin has.
+/// The sites typed one per line (or separated by spaces or commas), as browsers send origins:
+/// a pasted `HTTPS://Shop.example:443/` is `https://shop.example` (lower case, without the
+/// trailing slash and the scheme's default port, which no origin has).
 fn site_list(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || c == ',')
         .filter(|site| !site.is_empty())
-        .map(|site| site.strip_suffix('/').unwrap_or(site).to_owned())
+        .map(|site| {
+            let site = site.to_ascii_lowercase();
+            let site = site.strip_suffix('/').unwrap_or(&site);
+            let default_port = if site.starts_with("https://") {
+                ":443"
+            } else {
+                ":80"
+            };
+            site.strip_suffix(default_port).unwrap_or(site).to_owned()
+        })
         .collect()
 }
 
@@ -1242,7 +1252,8 @@ mod tests {
         values.insert("name".into(), "Bot".into());
         values.insert(
             "allowed_origins".into(),
-            "https://shop.example/\n\n  http://localhost:8080, https://b.example".into(),
+            "https://shop.example/\n\n  http://localhost:8080, HTTPS://B.Example:443/ http://c.example:80"
+                .into(),
         );
         assert_eq!(errors(&values, false), FieldErrors::new());
         let (bodies, _) = bodies(&values, |f| f.key == "allowed_origins");
@@ -1251,7 +1262,8 @@ mod tests {
             [
                 "https://shop.example",
                 "http://localhost:8080",
-                "https://b.example"
+                "https://b.example",
+                "http://c.example"
             ]
         );
 
