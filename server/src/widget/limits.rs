@@ -1,7 +1,8 @@
-//! Per-visitor and per-bot quotas on public chat messages: keyed by the visitor's address and
-//! the bot, never by session token, so a new conversation does not reset them. GCRA, with each
-//! key's state in the database (`store::RateLimitStore`), so that every instance on it counts
-//! the same messages: a visitor cannot get a fresh quota from each instance behind a balancer.
+//! Per-visitor and per-bot quotas on public chat messages: keyed by the visitor's address (an
+//! IPv6 address by its /64) and the bot, never by session token, so a new conversation does
+//! not reset them. GCRA, with each key's state in the database (`store::RateLimitStore`), so
+//! that every instance on it counts the same messages: a visitor cannot get a fresh quota from
+//! each instance behind a balancer.
 
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -48,6 +49,19 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// The network a visitor's address stands for: an IPv4 address itself (also when seen as
+/// IPv4-mapped IPv6), an IPv6 address's /64, which one home or phone gets whole and may pick
+/// any address in for each connection (RFC 4941's temporary addresses).
+fn visitor_network(address: IpAddr) -> IpAddr {
+    match address.to_canonical() {
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !u128::from(u64::MAX);
+            IpAddr::V6(prefix.into())
+        }
+        v4 => v4,
+    }
+}
+
 impl RateLimits {
     pub fn new(store: DynStore, config: &WidgetConfig) -> Self {
         RateLimits {
@@ -65,7 +79,7 @@ impl RateLimits {
         chatbot_id: &str,
     ) -> StoreResult<Result<(), Limited>> {
         let now = now_ms();
-        let visitor_key = format!("visitor:{visitor}:{chatbot_id}");
+        let visitor_key = format!("visitor:{}:{chatbot_id}", visitor_network(visitor));
         let bot_key = format!("bot:{chatbot_id}");
         for (key, rate) in [(visitor_key, self.per_visitor), (bot_key, self.per_bot)] {
             if let Some(wait) = self.store.spend_rate(&key, rate, now).await? {
@@ -135,6 +149,26 @@ mod tests {
         );
         let other = limits.check("192.0.2.9".parse().unwrap(), "other").await;
         assert!(other.unwrap().is_ok());
+    }
+
+    #[tokio::test]
+    async fn an_ipv6_visitor_is_one_visitor_across_their_whole_64_prefix() {
+        // One home or phone gets a /64 and may pick any address in it for each connection.
+        let (limits, _dir) = limits(2, 100).await;
+        for address in ["2001:db8:1:2::1", "2001:db8:1:2:aaaa::7"] {
+            let visitor: IpAddr = address.parse().unwrap();
+            assert!(limits.check(visitor, "bot").await.unwrap().is_ok());
+        }
+        let same_prefix: IpAddr = "2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap();
+        assert!(limits.check(same_prefix, "bot").await.unwrap().is_err());
+        let next_prefix: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(limits.check(next_prefix, "bot").await.unwrap().is_ok());
+        // An IPv4 visitor seen through an IPv4-mapped IPv6 address is the IPv4 visitor.
+        let ada: IpAddr = "192.0.2.1".parse().unwrap();
+        let ada_mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        assert!(limits.check(ada, "bot").await.unwrap().is_ok());
+        assert!(limits.check(ada, "bot").await.unwrap().is_ok());
+        assert!(limits.check(ada_mapped, "bot").await.unwrap().is_err());
     }
 
     #[test]

@@ -123,3 +123,35 @@ async fn a_bot_over_its_hourly_quota_refuses_every_visitor() {
     .await;
     assert_eq!(elsewhere.status, 200, "another bot has its own quota");
 }
+
+#[tokio::test]
+async fn without_a_trusted_proxy_a_forwarded_address_does_not_give_a_fresh_quota() {
+    // A visitor could name any address in X-Forwarded-For; only a proxy's word counts.
+    let app = spawn_app_with_widget(WidgetConfig {
+        trust_proxy: false,
+        ..quotas(2, 1_000)
+    })
+    .await;
+    let bot = public_bot(&app, "Shop").await;
+    for n in 0..2 {
+        let claimed = format!("203.0.113.{n}");
+        let answer = say(
+            &app,
+            &bot.id,
+            &new_token(),
+            "Hi",
+            &[("x-forwarded-for", &claimed)],
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    }
+    let refused = say(
+        &app,
+        &bot.id,
+        &new_token(),
+        "Hi",
+        &[("x-forwarded-for", "203.0.113.99")],
+    )
+    .await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+}
