@@ -53,11 +53,12 @@ pub async fn page(
     response
 }
 
-/// The sites that may frame the widget: the allow-list, or any web page when it is empty;
-/// chatdeck's own pages always (the console's "Try it" page).
+/// The sites that may frame the widget: the allow-list, or when it is empty any web page and
+/// any page opened from a file (an owner trying the tag in a saved HTML page); chatdeck's own
+/// pages always (the console's "Try it" page).
 fn frame_ancestors(bot: &ChatbotRecord) -> String {
     if bot.allowed_origins.is_empty() {
-        "'self' http: https:".into()
+        "'self' http: https: file:".into()
     } else {
         // Checked when saved: origins hold no space, `;` or `,` that could extend the policy.
         format!("'self' {}", bot.allowed_origins.join(" "))

@@ -117,7 +117,7 @@ async fn widget_pages_run_only_their_nonced_scripts_and_are_framed_by_the_bot_s_
     assert_common(&headers, "widget page");
     assert_eq!(
         directive(&headers, "frame-ancestors"),
-        "frame-ancestors 'self' http: https:"
+        "frame-ancestors 'self' http: https: file:"
     );
     assert_scripts_carry(&html, &script_nonce(&headers));
 }

@@ -17,7 +17,7 @@ async fn a_public_bot_s_widget_page_may_be_framed_only_by_its_allowed_sites() {
     assert_eq!(page.status(), 200);
     assert_eq!(
         frame_ancestors(page.headers()),
-        "frame-ancestors 'self' http: https:"
+        "frame-ancestors 'self' http: https: file:"
     );
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
     let html = page.text().await.unwrap();
