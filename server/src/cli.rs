@@ -4,7 +4,7 @@
 //! (`knowledge::extract::child`).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -109,8 +109,9 @@ pub struct ServeArgs {
     /// Public base URL of this server, for absolute upload URLs.
     #[arg(long, env = "CHATDECK_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Directory of the console's compiled assets.
-    #[arg(long, env = "CHATDECK_SITE_ROOT", default_value = "target/site")]
+    /// Directory of the console's compiled assets [default: target/site, else the `site`
+    /// folder beside the binary's own, as `scripts/build-site.sh` lays them out].
+    #[arg(long, env = "CHATDECK_SITE_ROOT", default_value = DEFAULT_SITE_ROOT)]
     pub site_root: PathBuf,
     /// Manage a remote okchat-compatible API from the console instead of this server's own.
     #[arg(long, env = "CHATDECK_BACKEND_URL", requires = "backend_api_key")]
@@ -338,6 +339,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+const DEFAULT_SITE_ROOT: &str = "target/site";
+
+/// The console's assets: the directory given, or for the default when the working directory
+/// has none (the binary started from elsewhere), the build's own beside the binary
+/// (`target/release/chatdeck` → `target/site`): otherwise every page, `/widget.js` and the
+/// wasm would be `404`.
+fn site_root(given: PathBuf, binary: Option<PathBuf>) -> PathBuf {
+    if given != Path::new(DEFAULT_SITE_ROOT) || given.is_dir() {
+        return given;
+    }
+    let beside = binary.and_then(|exe| Some(exe.parent()?.parent()?.join("site")));
+    match beside {
+        Some(built) if built.is_dir() => built,
+        _ => {
+            tracing::warn!(
+                "no console assets in {DEFAULT_SITE_ROOT} or beside the binary: pages and \
+                 /widget.js will be 404 (build them with scripts/build-site.sh, or pass \
+                 --site-root)"
+            );
+            given
+        }
+    }
+}
+
 async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
     let addr = match args.addr {
         Some(addr) => addr,
@@ -351,7 +376,7 @@ async fn serve(data: &DataArgs, args: ServeArgs) -> anyhow::Result<()> {
         data_dir: data.data_dir.clone(),
         database_url: data.database_url(),
         public_url: args.public_url,
-        site_root: args.site_root,
+        site_root: site_root(args.site_root, std::env::current_exe().ok()),
         backend: args
             .backend_url
             .zip(args.backend_api_key)
@@ -436,4 +461,32 @@ async fn user(data: &DataArgs, command: UserCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_site_root_falls_back_to_the_build_beside_the_binary() {
+        // The tests run in `server/`, which has no `target/site` of its own.
+        assert!(!Path::new(DEFAULT_SITE_ROOT).is_dir());
+        let build = tempfile::tempdir().unwrap();
+        let binary = build.path().join("release").join("chatdeck");
+        assert_eq!(
+            site_root(DEFAULT_SITE_ROOT.into(), Some(binary.clone())),
+            PathBuf::from(DEFAULT_SITE_ROOT),
+            "no site beside the binary either: the default stays"
+        );
+        std::fs::create_dir(build.path().join("site")).unwrap();
+        assert_eq!(
+            site_root(DEFAULT_SITE_ROOT.into(), Some(binary.clone())),
+            build.path().join("site")
+        );
+        // A directory the operator named is theirs, found or not.
+        assert_eq!(
+            site_root("/srv/chatdeck/site".into(), Some(binary)),
+            PathBuf::from("/srv/chatdeck/site")
+        );
+    }
 }
