@@ -291,6 +291,7 @@ fn PlaygroundChat(
                     avatar=Signal::stored(avatar)
                     visitor_fill=secondary
                     below
+                    busy
                 />
             </div>
             <Show when=move || error.read().is_some()>

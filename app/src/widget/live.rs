@@ -1,7 +1,7 @@
 //! The widget a visitor chats in: the chatbot's page that `/widget.js` opens in a frame on the
 //! owner's site. The same transcript and composer as the console's preview and playground,
 //! now talking to the public routes from the browser: the greeting, answers streamed and then
-//! shown as the server's safe Markdown, a person's replies picked up every 2 seconds, thumbs
+//! shown as the server's safe Markdown, a person's replies picked up within 2 seconds, thumbs
 //! up or down on each answer, a new conversation on demand, the conversation kept for the tab.
 
 // The widget's state is used by its handlers, which talk to the network and run only in the
@@ -17,9 +17,10 @@ use super::look::{initial, paints, WidgetLook};
 use super::strings::Strings;
 use super::transcript::{Author, Message, Transcript};
 
-/// How often the widget looks for a person's replies.
+/// How often the widget looks for a person's replies: one interval and one round trip stay
+/// within the 2 seconds a reply may take to reach the visitor.
 #[cfg(feature = "hydrate")]
-const POLL_MS: u32 = 2_000;
+const POLL_MS: u32 = 1_500;
 
 /// Called by the widget's wasm entry (`frontend/widget`) once its module has loaded; the page's
 /// script then hydrates the island. Calling into this crate is also what links it, and so the
@@ -137,25 +138,28 @@ fn panel(
             reload();
         }
         let poll = move || {
-            if busy.get_untracked() {
+            // Nobody reads a tab in the background: it asks again once it is in sight.
+            if busy.get_untracked() || document().hidden() {
                 return;
             }
             let Some(session) = token.get_value() else {
                 return;
             };
-            // Until the server has stored the newest message (an answer being written), there
-            // is no id to ask after: the reload at its end brings everything.
-            let last = match entries.with_untracked(|e| e.last().map(|(id, _)| id.clone())) {
-                Some(None) => return,
-                Some(Some(id)) => Some(id),
-                None => None,
+            // Before the visitor's first message there is no conversation a person could take
+            // over (a frame prefetched on hover asks nothing). Until the server has stored the
+            // newest message (an answer being written), there is no id to ask after: the
+            // reload at its end brings everything.
+            let Some(Some(last)) = entries.with_untracked(|e| e.last().map(|(id, _)| id.clone()))
+            else {
+                return;
             };
             leptos::task::spawn_local(async move {
                 if let Ok(news) =
-                    super::visitor::thread(&id.get_value(), &session, last.as_deref()).await
+                    super::visitor::thread(&id.get_value(), &session, Some(&last)).await
                 {
-                    let unchanged =
-                        entries.with_untracked(|e| e.last().and_then(|(id, _)| id.clone()) == last);
+                    let unchanged = entries.with_untracked(|e| {
+                        e.last().and_then(|(id, _)| id.as_ref()) == Some(&last)
+                    });
                     if !news.is_empty() && !busy.get_untracked() && unchanged {
                         ratings.update(|r| r.extend(rated(&news)));
                         sources.update(|s| s.extend(sourced(&news)));
@@ -382,6 +386,13 @@ fn panel(
                 node_ref=scroller
                 class="flex-1 overflow-y-auto bg-slate-50 px-4 py-4 text-sm text-slate-900 dark:bg-slate-950 dark:text-slate-100"
             >
+                // As in the console's preview: the widget's name above the conversation.
+                <p
+                    class="mb-2 text-xs font-medium text-slate-600 dark:text-slate-400"
+                    data-testid="widget-name"
+                >
+                    {look.name.clone()}
+                </p>
                 <Transcript
                     greeting=Signal::stored(look.greeting.clone())
                     messages
@@ -389,6 +400,7 @@ fn panel(
                     visitor_fill=secondary
                     below
                     typing=words.with_value(|w| w.typing.clone())
+                    busy
                 />
             </div>
             <Show when=move || trouble.read().is_some()>

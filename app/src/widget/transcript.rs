@@ -2,14 +2,14 @@
 //! Markdown arrives rendered by the server (`markdown`, which the browser bundle does not
 //! carry); without it the text is shown as it is. An answer still empty shows that the bot is
 //! typing.
-//! Answers are announced to screen readers as they arrive (`aria-live`).
+//! Answers are announced to screen readers once whole (`aria-live`, busy while one streams).
 
 use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Who wrote a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Author {
     Visitor,
     Bot,
@@ -17,7 +17,10 @@ pub enum Author {
     Person,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A message as shown. The transcript tells its rows apart by place and whole content: a row
+/// whose message changed (streamed text, then the server's Markdown; an unsent turn whose
+/// place a stored one took) is drawn again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Message {
     pub author: Author,
     pub text: String,
@@ -61,6 +64,10 @@ pub fn Transcript<B>(
     /// What a screen reader hears while an answer is on its way.
     #[prop(into, default = "Typing…".into())]
     typing: String,
+    /// While an answer streams in: the live region is busy, so a screen reader reads the
+    /// answer once it is whole rather than each piece as it arrives.
+    #[prop(optional, into)]
+    busy: Signal<bool>,
 ) -> impl IntoView
 where
     B: IntoView + 'static,
@@ -130,7 +137,12 @@ where
         }
     };
     view! {
-        <div class="flex flex-col gap-2" aria-live="polite" data-testid="widget-transcript">
+        <div
+            class="flex flex-col gap-2"
+            aria-live="polite"
+            aria-busy=move || busy.get().to_string()
+            data-testid="widget-transcript"
+        >
             <div class="flex items-end gap-2 self-start">
                 {bot_avatar} <p class=ANSWER data-testid="widget-greeting">
                     {move || greeting.get()}
@@ -138,7 +150,7 @@ where
             </div>
             <For
                 each=move || messages.get().into_iter().enumerate()
-                key=|(i, m)| (*i, m.text.len(), m.html.as_ref().map(String::len))
+                key=|(i, m)| (*i, m.clone())
                 children=message
             />
         </div>
