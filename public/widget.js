@@ -1,7 +1,8 @@
 /* chatdeck widget loader: <script src="https://HOST/widget.js" data-chatbot-id="…" defer></script>
  * Draws the launcher at once (in a shadow root: the page's CSS cannot reach it, its own cannot
- * leak out; the host element's own position is set inline and important) and loads nothing else until the visitor comes near it: hovering or focusing the
- * launcher prefetches the chat, opening it shows the chat in a frame served by chatdeck.
+ * leak out; the host element's own position is set inline and important) and loads nothing
+ * else until the visitor comes near it: hovering or focusing the launcher prefetches the chat,
+ * opening it shows the chat in a frame served by chatdeck.
  * Styles go through constructed style sheets and the CSSOM, so a page whose CSP allows only
  * chatdeck's origin (no inline styles) still shows the widget. */
 (function () {
@@ -11,7 +12,9 @@
   window.__chatdeckWidget = true;
   var data = script.dataset;
   var origin = new URL(script.src).origin;
-  var color = /^#[0-9a-fA-F]{6}$/.test(data.primaryColor || "") ? data.primaryColor : "#4F46E5";
+  // #rgb or #rrggbb, as the panel takes it; the launcher works in #rrggbb.
+  var color = /^#([0-9a-fA-F]{3}){1,2}$/.test(data.primaryColor || "") ? data.primaryColor : "#4F46E5";
+  if (color.length === 4) color = color.replace(/[0-9a-f]/gi, "$&$&");
   var query = new URLSearchParams();
   [["name", "name"], ["header", "header"], ["slogan", "slogan"], ["logo", "logo"],
    ["primaryColor", "primary_color"], ["secondaryColor", "secondary_color"],
@@ -75,7 +78,8 @@
     "p{all:initial;position:fixed;right:20px;bottom:88px;max-width:260px;padding:12px 14px;" +
     "border-radius:12px;background:#fff;color:#0f172a;font:14px/1.4 system-ui,sans-serif;" +
     "box-shadow:0 6px 20px rgba(15,23,42,.25)}" +
-    "@media (max-width:480px){iframe{right:0;bottom:0;width:100vw;height:100vh;" +
+    // dvh: the height left by a phone browser's own bars, which would cover the message box.
+    "@media (max-width:480px){iframe{right:0;bottom:0;width:100vw;height:100vh;height:100dvh;" +
     "max-height:none;border-radius:0}}";
   var sheet = null;
   try {
@@ -110,13 +114,17 @@
     frame.contentWindow.postMessage("chatdeck:focus", origin);
   }
   // Asked once, when the visitor first opens the chat: a bot that is private, paused or not
-  // allowed on this site gets a notice instead of a frame the browser would refuse.
+  // allowed on this site gets a notice instead of a frame the browser would refuse. A network
+  // failure is not an answer: it is asked again at the next open.
   var available = null;
   function availability() {
     if (!available) {
       available = fetch(origin + "/api/public/chatbots/" + encodeURIComponent(data.chatbotId), {
         credentials: "omit",
-      }).then(function (r) { return r.ok; }, function () { return false; });
+      }).then(function (r) { return r.ok ? "ok" : "refused"; }, function () {
+        available = null;
+        return "offline";
+      });
     }
     return available;
   }
@@ -132,18 +140,20 @@
   function open() {
     button.setAttribute("aria-expanded", "true");
     button.setAttribute("aria-label", "Close chat");
-    availability().then(function (ok) {
+    availability().then(function (state) {
       if (button.getAttribute("aria-expanded") !== "true") return;
-      if (ok) show(); else unavailable();
+      if (state === "ok") show();
+      else unavailable(state === "offline" ? "The chat could not be reached. Please try again in a moment."
+        : "This chat is not available on this site.");
     });
   }
-  function unavailable() {
+  function unavailable(text) {
     if (!notice) {
       notice = document.createElement("p");
       notice.setAttribute("role", "status");
-      notice.textContent = "This chat is not available on this site.";
       root.appendChild(notice);
     }
+    notice.textContent = text;
     notice.hidden = false;
   }
   function show() {
@@ -164,7 +174,7 @@
     if (button.getAttribute("aria-expanded") === "true") close(); else open();
   });
   function warm() {
-    availability().then(function (ok) { if (ok) prefetch(); });
+    availability().then(function (state) { if (state === "ok") prefetch(); });
   }
   button.addEventListener("pointerenter", warm);
   button.addEventListener("focus", warm);
