@@ -470,3 +470,27 @@ test("a message sent after one that never reached chatdeck is shown as it was st
   });
   await expect(visitor).toHaveText(["How do I descale a kettle?"]);
 });
+
+test("sources are off until the owner turns them on, then listed under the answer", async ({ page, request }) => {
+  const siteOrigin = `http://localhost:${host.port}`;
+  const bot = await publicBot(request, [siteOrigin]);
+  await page.goto(`${siteOrigin}/?bot=${bot.id}`);
+  let frame = await openWidget(page);
+  await frame.getByLabel("Message").fill("How often should I descale the kettle?");
+  await frame.getByRole("button", { name: "Send" }).click();
+  const answer = frame.locator('[data-testid="widget-message"][data-author="bot"]').last();
+  await expect(answer).toContainText("vinegar", { timeout: 20_000 });
+  await expect(frame.getByTestId("widget-sources")).toHaveCount(0);
+
+  const shown = await request.patch(`/api/external/chatbot/${bot.id}/chat-widget`, {
+    headers: headers(),
+    data: { showSources: true },
+  });
+  expect(shown.status()).toBe(200);
+  await page.reload();
+  frame = await openWidget(page);
+  const sources = frame.getByTestId("widget-sources");
+  await expect(sources).toHaveCount(1);
+  await sources.getByText("Sources (1)").click();
+  await expect(sources.getByRole("listitem")).toHaveText(["Descaling"]);
+});

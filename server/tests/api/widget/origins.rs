@@ -130,6 +130,26 @@ async fn only_listed_sites_may_use_the_widget_routes_and_cors_never_allows_crede
         stored.data.is_empty(),
         "a refused site's message was stored"
     );
+    // The thread and a rating are refused to it as well.
+    let token = new_token();
+    for (method, path, body) in [
+        (
+            Method::GET,
+            format!("/api/public/chatbots/{}/sessions/{token}/messages", bot.id),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!(
+                "/api/public/chatbots/{}/sessions/{token}/messages/00000000-0000-0000-0000-000000000000",
+                bot.id
+            ),
+            Some(json!({"feedback": "up"})),
+        ),
+    ] {
+        let refused = visit(&app, method, &path, Some("https://evil.example"), &[], body).await;
+        assert_eq!(refused.status, 403, "{path}: {}", refused.text);
+    }
 
     // chatdeck's own pages (where the widget's frame is served) and requests without an
     // Origin (not from a browser on another site) are not cross-site.

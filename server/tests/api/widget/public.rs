@@ -145,6 +145,11 @@ async fn a_visitor_chats_and_reads_back_only_their_own_thread() {
         probing.status, 200,
         "an unknown thread has nothing after anything"
     );
+    // Once Bob has a thread of his own, an id from Ada's is not one of his.
+    assert_eq!(say(&app, &bot.id, &bob, "Hello", &[]).await.status, 200);
+    let probing = thread(&app, &bot.id, &bob, messages[0]["id"].as_str()).await;
+    assert_eq!(probing.status, 400, "{}", probing.text);
+    assert!(!probing.text.contains("opening hours"), "{}", probing.text);
 
     // The owner sees the visitor's conversation, stored as web traffic.
     let stored = app
