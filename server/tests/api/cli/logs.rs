@@ -5,8 +5,11 @@ use std::time::{Duration, Instant};
 /// The first `wanted` log lines `chatdeck serve` writes with `env` set, then it is stopped.
 fn serve_log_lines(env: &[(&str, &str)], wanted: usize) -> Vec<String> {
     let data_dir = tempfile::tempdir().unwrap();
+    // A site root named, so that no warning about missing console assets comes first.
     let mut child = Command::new(env!("CARGO_BIN_EXE_chatdeck"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir.path())
+        .arg("--site-root")
         .arg(data_dir.path())
         .env_remove("DATABASE_URL")
         .env_remove("CHATDECK_LOG_FORMAT")

@@ -1,8 +1,8 @@
 use okchat::PageQuery;
 use server::widget::WidgetConfig;
 
-use super::{new_token, public_bot, say};
-use crate::helpers::spawn_app_with_widget;
+use super::{new_token, public_bot, say, Answer};
+use crate::helpers::{spawn_app_with_widget, TestApp};
 
 fn quotas(visitor_per_minute: u32, bot_per_hour: u32) -> WidgetConfig {
     WidgetConfig {
@@ -10,6 +10,18 @@ fn quotas(visitor_per_minute: u32, bot_per_hour: u32) -> WidgetConfig {
         bot_messages_per_hour: bot_per_hour,
         trust_proxy: true,
     }
+}
+
+/// A visitor's "Hi" in a new session, from `address` as a proxy would name it.
+async fn hi_from(app: &TestApp, bot: &str, address: &str) -> Answer {
+    say(
+        app,
+        bot,
+        &new_token(),
+        "Hi",
+        &[("x-forwarded-for", address)],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -42,14 +54,7 @@ async fn a_visitor_over_the_quota_waits_even_with_a_new_session_and_others_go_on
         "retry-after"
     );
 
-    let bob = say(
-        &app,
-        &bot.id,
-        &new_token(),
-        "Hello",
-        &[("x-forwarded-for", "203.0.113.8")],
-    )
-    .await;
+    let bob = hi_from(&app, &bot.id, "203.0.113.8").await;
     assert_eq!(bob.status, 200, "another visitor is not limited by Ada");
     let stored = app
         .client
@@ -84,25 +89,10 @@ async fn a_bot_over_its_hourly_quota_refuses_every_visitor() {
     let bot = public_bot(&app, "Shop").await;
     let other = public_bot(&app, "Other").await;
     for n in 1..=2 {
-        let ip = format!("198.51.100.{n}");
-        let answer = say(
-            &app,
-            &bot.id,
-            &new_token(),
-            "Hi",
-            &[("x-forwarded-for", &ip)],
-        )
-        .await;
+        let answer = hi_from(&app, &bot.id, &format!("198.51.100.{n}")).await;
         assert_eq!(answer.status, 200, "{}", answer.text);
     }
-    let refused = say(
-        &app,
-        &bot.id,
-        &new_token(),
-        "Hi",
-        &[("x-forwarded-for", "198.51.100.9")],
-    )
-    .await;
+    let refused = hi_from(&app, &bot.id, "198.51.100.9").await;
     assert_eq!(refused.status, 429, "{}", refused.text);
     let wait: u64 = refused.headers["retry-after"]
         .to_str()
@@ -113,14 +103,7 @@ async fn a_bot_over_its_hourly_quota_refuses_every_visitor() {
         wait > 60,
         "an hourly quota frees up in minutes, not seconds: {wait}"
     );
-    let elsewhere = say(
-        &app,
-        &other.id,
-        &new_token(),
-        "Hi",
-        &[("x-forwarded-for", "198.51.100.9")],
-    )
-    .await;
+    let elsewhere = hi_from(&app, &other.id, "198.51.100.9").await;
     assert_eq!(elsewhere.status, 200, "another bot has its own quota");
 }
 
@@ -134,24 +117,9 @@ async fn without_a_trusted_proxy_a_forwarded_address_does_not_give_a_fresh_quota
     .await;
     let bot = public_bot(&app, "Shop").await;
     for n in 0..2 {
-        let claimed = format!("203.0.113.{n}");
-        let answer = say(
-            &app,
-            &bot.id,
-            &new_token(),
-            "Hi",
-            &[("x-forwarded-for", &claimed)],
-        )
-        .await;
+        let answer = hi_from(&app, &bot.id, &format!("203.0.113.{n}")).await;
         assert_eq!(answer.status, 200, "{}", answer.text);
     }
-    let refused = say(
-        &app,
-        &bot.id,
-        &new_token(),
-        "Hi",
-        &[("x-forwarded-for", "203.0.113.99")],
-    )
-    .await;
+    let refused = hi_from(&app, &bot.id, "203.0.113.99").await;
     assert_eq!(refused.status, 429, "{}", refused.text);
 }

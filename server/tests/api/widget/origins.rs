@@ -3,7 +3,21 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::{new_token, public_bot, visit};
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, TestApp};
+
+/// A public bot whose widget may run on https://shop.example only.
+async fn shop_only_bot(app: &TestApp) -> okchat::Chatbot {
+    let bot = public_bot(app, "Shop").await;
+    let (status, _) = app
+        .send_raw(
+            Method::PATCH,
+            &format!("/api/external/chatbot/{}/chat-widget", bot.id),
+            r#"{"allowedOrigins": ["https://shop.example"]}"#,
+        )
+        .await;
+    assert_eq!(status, 200);
+    bot
+}
 
 #[tokio::test]
 async fn the_allow_list_is_saved_checked_and_shown_with_the_widget_settings() {
@@ -60,15 +74,7 @@ async fn the_allow_list_is_saved_checked_and_shown_with_the_widget_settings() {
 #[tokio::test]
 async fn only_listed_sites_may_use_the_widget_routes_and_cors_never_allows_credentials() {
     let app = spawn_app().await;
-    let bot = public_bot(&app, "Shop").await;
-    let (status, _) = app
-        .send_raw(
-            Method::PATCH,
-            &format!("/api/external/chatbot/{}/chat-widget", bot.id),
-            r#"{"allowedOrigins": ["https://shop.example"]}"#,
-        )
-        .await;
-    assert_eq!(status, 200);
+    let bot = shop_only_bot(&app).await;
     let shown = format!("/api/public/chatbots/{}", bot.id);
 
     let listed = visit(
@@ -189,15 +195,7 @@ async fn only_listed_sites_may_use_the_widget_routes_and_cors_never_allows_crede
 #[tokio::test]
 async fn the_widget_s_own_frame_passes_an_allow_list_behind_a_proxy_that_terminates_tls() {
     let app = spawn_app().await;
-    let bot = public_bot(&app, "Shop").await;
-    let (status, _) = app
-        .send_raw(
-            Method::PATCH,
-            &format!("/api/external/chatbot/{}/chat-widget", bot.id),
-            r#"{"allowedOrigins": ["https://shop.example"]}"#,
-        )
-        .await;
-    assert_eq!(status, 200);
+    let bot = shop_only_bot(&app).await;
     let chat = format!("/api/public/chatbots/{}/chat", bot.id);
     let body = || {
         Some(json!({"messages": [{"role": "user", "content": "Hi"}], "sessionToken": new_token()}))
