@@ -20,16 +20,22 @@ pub fn Composer(
     #[prop(into, default = "Type your message…".into())] placeholder: String,
     #[prop(into, default = "Send".into())] send_label: String,
 ) -> impl IntoView {
-    let text = RwSignal::new(String::new());
+    // The draft lives in the message box alone, not in a signal bound to it: hydrating a
+    // bound box sets it to the signal's empty value, and a visitor who opened the panel and
+    // typed while its code was still loading would lose their words.
+    let message_box = NodeRef::<leptos::html::Input>::new();
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
-        let message = text.get_untracked();
+        let Some(message_box) = message_box.get_untracked() else {
+            return;
+        };
+        let message = message_box.value();
         if !message.trim().is_empty() {
             on_send.run(message);
-            text.set(String::new());
+            message_box.set_value("");
         }
     };
     view! {
@@ -46,7 +52,7 @@ pub fn Composer(
                 autocomplete="off"
                 placeholder=placeholder
                 class="min-w-0 flex-1 bg-transparent text-sm text-slate-900 placeholder:text-slate-500 focus:outline-none dark:text-slate-100 dark:placeholder:text-slate-400"
-                bind:value=text
+                node_ref=message_box
             />
             <button
                 type="submit"

@@ -299,6 +299,33 @@ test("the widget is accessible, works by keyboard alone, takes ratings and follo
   expect(errors).toEqual([]);
 });
 
+test("words typed while the panel's code is still loading are kept", async ({ page, request }) => {
+  const bot = await createChatbot(request, { name: `Eager ${stamp()}`, is_public: true });
+  const errors = pageErrors(page);
+  // The panel's page is shown at once; its wasm arrives late, as on a slow network.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/panel\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`http://localhost:${host.port}/?bot=${bot.id}`);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await frame.getByLabel("Message").click();
+  await page.keyboard.type("Do you ship");
+  await expect(frame.getByTestId("live-widget")).toHaveAttribute("data-ready", "false");
+
+  release();
+  await expect(frame.getByTestId("live-widget")).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
+  await expect(frame.getByLabel("Message")).toHaveValue("Do you ship");
+  await page.keyboard.type(" to Norway?");
+  await page.keyboard.press("Enter");
+  await expect(frame.getByTestId("widget-message").first()).toContainText("Do you ship to Norway?");
+  await expect(frame.getByLabel("Message")).toHaveValue("");
+  expect(errors).toEqual([]);
+});
+
 test("a slow first load of the thread does not wipe a message the visitor has just sent", async ({
   page,
   request,
