@@ -89,6 +89,9 @@ fn panel(
     // Counts the visitor's sends and new conversations: a thread asked for before one of them
     // is out of date when it arrives and must not replace what the visitor sees since.
     let turns = StoredValue::new(0_u32);
+    // Set while the thread of the conversation this tab already had has not loaded (the
+    // network failed as the panel opened): the poll asks for it again.
+    let thread_missing = StoredValue::new(false);
     // The visitor's rating of each answer, and the documents it drew on (when the owner shows
     // them), by message id.
     let ratings = RwSignal::new(ById::<Feedback>::new());
@@ -116,6 +119,10 @@ fn panel(
             }
             match stored {
                 Ok(stored) => {
+                    if thread_missing.get_value() {
+                        thread_missing.set_value(false);
+                        trouble.set(None);
+                    }
                     ratings.set(rated(&stored).collect());
                     sources.set(sourced(&stored).collect());
                     entries.set(
@@ -135,11 +142,16 @@ fn panel(
     Effect::new(move |_| {
         if let Some(given) = super::visitor::given_session() {
             token.set_value(Some(given));
+            thread_missing.set_value(true);
             reload();
         }
         let poll = move || {
             // Nobody reads a tab in the background: it asks again once it is in sight.
             if busy.get_untracked() || document().hidden() {
+                return;
+            }
+            if thread_missing.get_value() {
+                reload();
                 return;
             }
             let Some(session) = token.get_value() else {

@@ -62,6 +62,21 @@ test.afterEach(async ({ page }, testInfo) => {
   const panel = page.frames().find((f) => f.url().includes("/widget/"));
   const shown = panel ? await panel.locator("body").innerText().catch((e) => `(unreadable: ${e})`) : "(no panel)";
   console.log(`the chat panel showed:\n${shown}`);
+  // Where the keys were going: the host page's focus (into the launcher's shadow root), the
+  // panel's own.
+  const hostFocus = await page
+    .evaluate(() => {
+      const outer = document.activeElement;
+      const inner = outer?.shadowRoot?.activeElement;
+      return `${outer?.tagName} > ${inner?.tagName} ${inner?.getAttribute("aria-label") ?? ""}`;
+    })
+    .catch((e) => `(unreadable: ${e})`);
+  const panelFocus = panel
+    ? await panel
+        .evaluate(() => `${document.activeElement?.tagName}#${document.activeElement?.id} hasFocus=${document.hasFocus()}`)
+        .catch((e) => `(unreadable: ${e})`)
+    : "(no panel)";
+  console.log(`focus: host page ${hostFocus}; panel ${panelFocus}`);
 });
 
 /** Presses Tab (or Shift+Tab) until `target` has the focus: a keyboard user's walk, at most
@@ -378,6 +393,32 @@ test("a slow first load of the thread does not wipe a message the visitor has ju
   await expect(messages).toHaveCount(2);
   expect(await panel!.evaluate(() => (window as unknown as { shrunk: number[] }).shrunk)).toEqual([]);
   expect(errors).toEqual([]);
+});
+
+test("a thread that could not be loaded as the panel opened is asked for again", async ({ page, request }) => {
+  const bot = await publicBot(request, []);
+  const errors = pageErrors(page);
+  await page.goto(`http://localhost:${host.port}/?bot=${bot.id}`);
+  let frame = await openWidget(page);
+  await frame.getByLabel("Message").fill("How often should I descale the kettle?");
+  await frame.getByRole("button", { name: "Send" }).click();
+  const messages = () => frame.getByTestId("widget-message");
+  await expect(messages().last()).toContainText("vinegar", { timeout: 20_000 });
+
+  // The site is reloaded, and the panel's first ask for the tab's conversation fails.
+  let failed = false;
+  await page.route(/\/sessions\/[^/?]+\/messages$/, async (route) => {
+    if (failed || route.request().method() !== "GET") return route.continue();
+    failed = true;
+    await route.abort("internetdisconnected");
+  });
+  await page.reload();
+  frame = await openWidget(page);
+  await expect.poll(() => failed).toBe(true);
+  // The next poll brings it, and the notice goes.
+  await expect(messages()).toHaveCount(2, { timeout: 5_000 });
+  await expect(frame.getByTestId("widget-trouble")).toHaveCount(0);
+  expect(errors.filter((e) => !e.includes("ERR_INTERNET_DISCONNECTED"))).toEqual([]);
 });
 
 test("on a phone the widget opens as a full-screen sheet", async ({ browser, request }) => {
