@@ -2,6 +2,7 @@
 //! Conversations, Embed), each tab a route of its own feature. The chatbot is loaded once
 //! here; the tabs read it from context.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_params};
@@ -51,8 +52,11 @@ pub fn ChatbotShell() -> impl IntoView {
     let path = use_location().pathname;
     view! {
         <section class="mx-auto max-w-7xl px-4 pt-6 pb-24 sm:px-6">
-            <Suspense fallback=|| {
-                view! { <p class="text-slate-600 dark:text-slate-400">"Loading chatbot…"</p> }
+            // The heading while the chatbot loads takes the room it will take once loaded: the
+            // tab below may be painted first (each arrives as its own piece of the stream), and
+            // would otherwise be pushed down by it.
+            <Suspense fallback=move || {
+                view! { <Heading id=id() path=path.get_untracked() /> }
             }>
                 <ErrorBoundary fallback=|errors| {
                     view! { <PageError errors /> }
@@ -60,7 +64,11 @@ pub fn ChatbotShell() -> impl IntoView {
                     {move || Suspend::new(async move {
                         chatbot
                             .await
-                            .map(|page| view! { <Heading page path=path.get_untracked() /> })
+                            .map(|page| {
+                                view! {
+                                    <Heading id=page.id.clone() page path=path.get_untracked() />
+                                }
+                            })
                     })}
                 </ErrorBoundary>
             </Suspense>
@@ -71,9 +79,11 @@ pub fn ChatbotShell() -> impl IntoView {
     }
 }
 
+/// The chatbot's name and status above its tabs; while `page` loads, a placeholder of the
+/// name's height.
 #[component]
-fn Heading(page: ChatbotPage, path: String) -> impl IntoView {
-    let base = format!("/chatbots/{}", page.id);
+fn Heading(id: String, path: String, #[prop(optional)] page: Option<ChatbotPage>) -> impl IntoView {
+    let base = format!("/chatbots/{id}");
     let tabs = TABS
         .iter()
         .map(|(suffix, label)| {
@@ -99,16 +109,40 @@ fn Heading(page: ChatbotPage, path: String) -> impl IntoView {
             </a>
             " / "
         </nav>
-        <div class="mt-1 flex flex-wrap items-center gap-3">
-            <h1 class="text-2xl font-semibold tracking-tight" data-testid="chatbot-title">
-                {page.name.clone()}
-            </h1>
-            <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300">
-                {if page.is_public { "Public" } else { "Private" }}
-            </span>
-            <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300">
-                {if page.active { "Active" } else { "Paused" }}
-            </span>
+        <div class="mt-1 flex min-h-8 flex-wrap items-center gap-3">
+            {match page {
+                Some(page) => {
+                    Either::Left(
+                        view! {
+                            <h1
+                                class="text-2xl font-semibold tracking-tight"
+                                data-testid="chatbot-title"
+                            >
+                                {page.name.clone()}
+                            </h1>
+                            <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300">
+                                {if page.is_public { "Public" } else { "Private" }}
+                            </span>
+                            <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300">
+                                {if page.active { "Active" } else { "Paused" }}
+                            </span>
+                        },
+                    )
+                }
+                None => {
+                    Either::Right(
+                        view! {
+                            <span
+                                class="h-6 w-48 max-w-full animate-pulse rounded bg-slate-200 motion-reduce:animate-none dark:bg-slate-800"
+                                aria-hidden="true"
+                            ></span>
+                            <span class="sr-only" role="status">
+                                "Loading chatbot…"
+                            </span>
+                        },
+                    )
+                }
+            }}
         </div>
         <nav
             aria-label="Chatbot"

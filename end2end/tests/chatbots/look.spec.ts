@@ -122,9 +122,23 @@ test("nothing moves when the pages hydrate (no layout shift)", async ({ page, re
   await signIn(page, "/chatbots");
   await page.addInitScript(() => {
     (window as any).__cls = 0;
+    (window as any).__moved = [];
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries() as any[]) {
-        if (!entry.hadRecentInput) (window as any).__cls += entry.value;
+        if (entry.hadRecentInput) continue;
+        (window as any).__cls += entry.value;
+        // What moved, and from where to where: a failure names its culprit.
+        for (const source of entry.sources ?? []) {
+          const node = source.node as Element | null;
+          const name = node
+            ? `${node.nodeName.toLowerCase()}${node.id ? "#" + node.id : ""}.${String(node.className).slice(0, 60)}`
+            : "(gone)";
+          const [from, to] = [source.previousRect, source.currentRect];
+          (window as any).__moved.push(
+            `${entry.value.toFixed(3)} at ${Math.round(entry.startTime)} ms: ${name} ` +
+              `${from.x},${from.y} ${from.width}x${from.height} → ${to.x},${to.y} ${to.width}x${to.height}`,
+          );
+        }
       }
     }).observe({ type: "layout-shift", buffered: true });
   });
@@ -132,8 +146,8 @@ test("nothing moves when the pages hydrate (no layout shift)", async ({ page, re
     await page.goto(path);
     await expect(page.locator("#console")).toHaveAttribute("data-hydrated", "true");
     await page.waitForTimeout(300);
-    const shift = await page.evaluate(() => (window as any).__cls);
-    expect(shift, `cumulative layout shift on ${path}`).toBeLessThan(0.01);
+    const [shift, moved] = await page.evaluate(() => [(window as any).__cls, (window as any).__moved]);
+    expect(shift, `cumulative layout shift on ${path}:\n${moved.join("\n")}`).toBeLessThan(0.01);
   }
 });
 
