@@ -149,9 +149,21 @@ pub struct WidgetArgs {
     /// Chat messages one bot answers on its public routes per hour [default: 1000].
     #[arg(long, env = "CHATDECK_WIDGET_BOT_PER_HOUR")]
     pub widget_bot_per_hour: Option<u32>,
-    /// Take the visitor's address from X-Forwarded-For (only behind a proxy that sets it).
-    #[arg(long, env = "CHATDECK_TRUST_PROXY", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
-    pub trust_proxy: bool,
+    /// Take the visitor's address from X-Forwarded-For: `true` behind one proxy that appends to
+    /// it, the number of such proxies behind several (a CDN and a load balancer: 2).
+    #[arg(long, env = "CHATDECK_TRUST_PROXY", value_parser = trusted_proxies, default_value = "false")]
+    pub trust_proxy: u8,
+}
+
+/// `CHATDECK_TRUST_PROXY`: a yes or no (one proxy or none), or how many proxies.
+fn trusted_proxies(value: &str) -> Result<u8, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "false" | "no" | "off" | "n" | "f" | "" => Ok(0),
+        "true" | "yes" | "on" | "y" | "t" => Ok(1),
+        count => count.parse().map_err(|_| {
+            format!("`{value}` is neither true nor false nor a number of proxies (0 to 255)")
+        }),
+    }
 }
 
 impl WidgetArgs {
@@ -164,7 +176,7 @@ impl WidgetArgs {
             bot_messages_per_hour: self
                 .widget_bot_per_hour
                 .unwrap_or(defaults.bot_messages_per_hour),
-            trust_proxy: self.trust_proxy,
+            trusted_proxies: self.trust_proxy,
         }
     }
 }
@@ -488,5 +500,23 @@ mod tests {
             site_root("/srv/chatdeck/site".into(), Some(binary)),
             PathBuf::from("/srv/chatdeck/site")
         );
+    }
+
+    #[test]
+    fn trust_proxy_takes_a_yes_or_no_or_a_number_of_proxies() {
+        let proxies = |value: &str| {
+            let cli = Cli::try_parse_from(["chatdeck", "serve", "--trust-proxy", value])
+                .map_err(|e| e.to_string())?;
+            match cli.command {
+                Some(Command::Serve(serve)) => Ok(serve.widget.config().trusted_proxies),
+                _ => Err("not serve".to_owned()),
+            }
+        };
+        assert_eq!(proxies("false"), Ok(0));
+        assert_eq!(proxies("true"), Ok(1));
+        assert_eq!(proxies("1"), Ok(1));
+        assert_eq!(proxies("2"), Ok(2));
+        let refused = proxies("several").unwrap_err();
+        assert!(refused.contains("number of proxies"), "{refused}");
     }
 }

@@ -109,7 +109,7 @@ mod tests {
         let config = WidgetConfig {
             visitor_messages_per_minute: visitor,
             bot_messages_per_hour: bot,
-            trust_proxy: false,
+            trusted_proxies: 0,
         };
         (RateLimits::new(store, &config), dir)
     }

@@ -25,10 +25,12 @@ pub struct WidgetConfig {
     /// Chat messages one bot answers on its public routes per hour
     /// (`CHATDECK_WIDGET_BOT_PER_HOUR`, 1,000).
     pub bot_messages_per_hour: u32,
-    /// Take the visitor's address from the last `X-Forwarded-For` entry (the one the nearest
-    /// proxy added) instead of the connection (`CHATDECK_TRUST_PROXY`, off): only behind a
-    /// proxy that sets it, or every visitor could pick their own address.
-    pub trust_proxy: bool,
+    /// How many proxies in front of chatdeck append to `X-Forwarded-For`
+    /// (`CHATDECK_TRUST_PROXY`, 0): with one, the visitor's address is the last entry (the one
+    /// the nearest proxy added); behind a CDN and a load balancer, two, the one before it. With
+    /// none, the connection's peer: any more than there are, and a visitor could pick their own
+    /// address.
+    pub trusted_proxies: u8,
 }
 
 impl Default for WidgetConfig {
@@ -36,7 +38,7 @@ impl Default for WidgetConfig {
         WidgetConfig {
             visitor_messages_per_minute: 20,
             bot_messages_per_hour: 1_000,
-            trust_proxy: false,
+            trusted_proxies: 0,
         }
     }
 }

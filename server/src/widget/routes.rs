@@ -217,21 +217,16 @@ async fn feedback(
     ))
 }
 
-/// The visitor's address: the connection's peer, or behind a trusted proxy the last
-/// `X-Forwarded-For` entry. Without either (a server not started with connection info) every
-/// visitor shares one quota, which errs on the side of refusing.
+/// The visitor's address: the connection's peer, or behind trusted proxies the
+/// `X-Forwarded-For` entry the furthest of them added. Without either (a server not started
+/// with connection info) every visitor shares one quota, which errs on the side of refusing.
 struct Visitor(IpAddr);
 
 impl FromRequestParts<AppState> for Visitor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let forwarded = state
-            .config
-            .widget
-            .trust_proxy
-            .then(|| forwarded_for(&parts.headers))
-            .flatten();
+        let forwarded = forwarded_for(&parts.headers, state.config.widget.trusted_proxies);
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -244,19 +239,21 @@ impl FromRequestParts<AppState> for Visitor {
     }
 }
 
-/// The address the nearest proxy added: the last entry of the last `X-Forwarded-For` header.
-fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
-    headers
+/// The address that reached the furthest of `proxies` trusted proxies: each appends the
+/// address it was reached from to `X-Forwarded-For` (one header or several, in order), so it
+/// is the entry `proxies` from the end. What comes before it, anyone could have written. With
+/// fewer entries than proxies (a request that came past some of them), the first.
+fn forwarded_for(headers: &HeaderMap, proxies: u8) -> Option<IpAddr> {
+    let hops = usize::from(proxies).checked_sub(1)?;
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .next_back()?
-        .to_str()
-        .ok()?
-        .rsplit(',')
-        .next()?
-        .trim()
-        .parse()
-        .ok()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    let entry = entries.iter().rev().nth(hops).or(entries.first())?;
+    entry.parse().ok()
 }
 
 #[cfg(test)]
@@ -270,10 +267,30 @@ mod tests {
             "x-forwarded-for",
             "203.0.113.9, 198.51.100.7".parse().unwrap(),
         );
-        assert_eq!(forwarded_for(&headers), "198.51.100.7".parse().ok());
+        assert_eq!(forwarded_for(&headers, 1), "198.51.100.7".parse().ok());
         headers.append("x-forwarded-for", "192.0.2.4".parse().unwrap());
-        assert_eq!(forwarded_for(&headers), "192.0.2.4".parse().ok());
+        assert_eq!(forwarded_for(&headers, 1), "192.0.2.4".parse().ok());
         headers.insert("x-forwarded-for", "not an address".parse().unwrap());
-        assert_eq!(forwarded_for(&headers), None);
+        assert_eq!(forwarded_for(&headers, 1), None);
+    }
+
+    #[test]
+    fn behind_two_proxies_the_visitor_is_the_entry_the_outer_one_added() {
+        let mut headers = HeaderMap::new();
+        // What the visitor wrote, what the CDN added (the visitor), what the balancer added
+        // (the CDN's edge), across two headers.
+        headers.append("x-forwarded-for", "10.9.9.9, 203.0.113.9".parse().unwrap());
+        headers.append("x-forwarded-for", "198.51.100.7".parse().unwrap());
+        assert_eq!(forwarded_for(&headers, 2), "203.0.113.9".parse().ok());
+        assert_eq!(forwarded_for(&headers, 3), "10.9.9.9".parse().ok());
+        // Fewer entries than proxies: the furthest there is.
+        assert_eq!(forwarded_for(&headers, 9), "10.9.9.9".parse().ok());
+    }
+
+    #[test]
+    fn with_no_trusted_proxy_the_header_is_not_read() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", "203.0.113.9".parse().unwrap());
+        assert_eq!(forwarded_for(&headers, 0), None);
     }
 }

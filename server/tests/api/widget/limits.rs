@@ -8,7 +8,7 @@ fn quotas(visitor_per_minute: u32, bot_per_hour: u32) -> WidgetConfig {
     WidgetConfig {
         visitor_messages_per_minute: visitor_per_minute,
         bot_messages_per_hour: bot_per_hour,
-        trust_proxy: true,
+        trusted_proxies: 1,
     }
 }
 
@@ -108,10 +108,34 @@ async fn a_bot_over_its_hourly_quota_refuses_every_visitor() {
 }
 
 #[tokio::test]
+async fn behind_a_cdn_and_a_balancer_each_visitor_has_a_quota_of_their_own() {
+    // The balancer, nearest, appends the CDN edge's address; the CDN appended the visitor's.
+    let app = spawn_app_with_widget(WidgetConfig {
+        trusted_proxies: 2,
+        ..quotas(2, 1_000)
+    })
+    .await;
+    let bot = public_bot(&app, "Shop").await;
+    let edge = "198.51.100.1";
+    for _ in 0..2 {
+        let answer = hi_from(&app, &bot.id, &format!("203.0.113.7, {edge}")).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    }
+    let refused = hi_from(&app, &bot.id, &format!("203.0.113.7, {edge}")).await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    // Through the same edge, another visitor is not held back; and what a visitor writes in
+    // front of the CDN's entry gives them no fresh quota.
+    let bob = hi_from(&app, &bot.id, &format!("203.0.113.8, {edge}")).await;
+    assert_eq!(bob.status, 200, "{}", bob.text);
+    let forged = hi_from(&app, &bot.id, &format!("192.0.2.50, 203.0.113.7, {edge}")).await;
+    assert_eq!(forged.status, 429, "{}", forged.text);
+}
+
+#[tokio::test]
 async fn without_a_trusted_proxy_a_forwarded_address_does_not_give_a_fresh_quota() {
     // A visitor could name any address in X-Forwarded-For; only a proxy's word counts.
     let app = spawn_app_with_widget(WidgetConfig {
-        trust_proxy: false,
+        trusted_proxies: 0,
         ..quotas(2, 1_000)
     })
     .await;
