@@ -119,11 +119,19 @@ if [ "$status" -ne 0 ]; then
     tail -n 40 "$server_log" >&2
 fi
 
-# Expected-but-flaky retries count as passed, timeouts and interruptions as failed.
+# Expected-but-flaky retries count as passed (and are named), timeouts and interruptions as
+# failed.
 summary=$(node -e '
     const fs = require("fs");
-    let stats = {};
-    try { stats = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).stats ?? {}; } catch {}
+    let report = {};
+    try { report = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch {}
+    const stats = report.stats ?? {};
+    const walk = (suite) => [
+        ...(suite.specs ?? []).flatMap((spec) =>
+            spec.tests.filter((t) => t.status === "flaky").map(() => `${spec.file}:${spec.line} › ${spec.title}`)),
+        ...(suite.suites ?? []).flatMap(walk),
+    ];
+    for (const name of (report.suites ?? []).flatMap(walk)) console.log(`flaky (failed, then passed on its retry): ${name}`);
     const passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
     const failed = stats.unexpected ?? 0;
     console.log(`${passed} passed, ${failed} failed`);

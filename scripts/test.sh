@@ -136,10 +136,15 @@ fi
 # the same code, built on both cores instead of one (one unit with LTO is for what ships:
 # scripts/run.sh and the benchmarks). The wasm keeps its own profile (wasm-release), so the
 # browser runs what visitors get.
+# A test that fails is run once more: a failure that does not repeat is a timing of this
+# machine's (two cores, a browser, a server and the test runner), not a lost change; it passes
+# as "flaky", named in the log with its first failure (and its trace kept) for the next person
+# to chase. One that fails twice fails the suite.
 echo "==> browser tests (Playwright, Debian Chromium)"
 step_started=$SECONDS
 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_LTO=false \
-    timeout --kill-after=15 "${CHATDECK_E2E_STEP_SECS:-2100}" bash scripts/e2e.sh 2>&1 | tee "$logs/e2e.log"
+    timeout --kill-after=15 "${CHATDECK_E2E_STEP_SECS:-2100}" bash scripts/e2e.sh --retries=1 2>&1 |
+    tee "$logs/e2e.log"
 e2e_status=${PIPESTATUS[0]}
 echo "    ($((SECONDS - step_started)) s)"
 e2e_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/e2e.log" | tail -n 1)
